@@ -1,0 +1,27 @@
+//! The last error, in words a person understands.
+
+use leptos::prelude::*;
+
+use crate::state::TodoStore;
+
+#[component]
+pub fn ErrorBanner() -> impl IntoView {
+    let store = TodoStore::use_context();
+    move || {
+        store.error().map(|message| {
+            view! {
+                <div class="error-banner" role="alert">
+                    <p>{message}</p>
+                    <button
+                        type="button"
+                        class="dismiss"
+                        aria-label="Dismiss the message"
+                        on:click=move |_| store.dismiss_error()
+                    >
+                        "×"
+                    </button>
+                </div>
+            }
+        })
+    }
+}

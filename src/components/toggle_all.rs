@@ -1,0 +1,41 @@
+//! `input.toggle-all`: marks every to-do done, or all active when all are done.
+
+use leptos::{prelude::*, server_fn::ServerFn};
+
+use crate::{app::Hydrated, server_fns::todos::SetAllCompleted, state::TodoStore};
+
+#[component]
+pub fn ToggleAll() -> impl IntoView {
+    let store = TodoStore::use_context();
+    let Hydrated(hydrated) = expect_context::<Hydrated>();
+    let all_done = move || store.all_completed();
+
+    view! {
+        <form
+            class="toggle-all-form"
+            method="post"
+            action=SetAllCompleted::PATH
+            on:submit=|ev| ev.prevent_default()
+        >
+            <input type="hidden" name="completed" value=move || (!all_done()).to_string() />
+            <input
+                id="toggle-all"
+                class="toggle-all"
+                type="checkbox"
+                prop:checked=all_done
+                on:change=move |ev| store.set_all_completed(event_target_checked(&ev))
+            />
+            <label for="toggle-all">"Mark all as complete"</label>
+            // Without JavaScript a checkbox cannot submit: this button, laid over it, does.
+            <Show when=move || !hydrated.get()>
+                <button type="submit" class="toggle-all-submit">
+                    <span class="visually-hidden">
+                        {move || {
+                            if all_done() { "Mark all as active" } else { "Mark all as complete" }
+                        }}
+                    </span>
+                </button>
+            </Show>
+        </form>
+    }
+}

@@ -1,0 +1,110 @@
+//! A to-do and its parsed parts: the id and the title rules.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The database id of a to-do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TodoId(pub i64);
+
+impl fmt::Display for TodoId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// One to-do as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Todo {
+    pub id: TodoId,
+    pub title: String,
+    pub completed: bool,
+}
+
+/// A title that is trimmed, not empty and at most [`TodoTitle::MAX_CHARS`] characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TodoTitle(String);
+
+/// Why a title was refused; the `Display` text is shown to people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TodoTitleError {
+    #[error("Please enter a title for the to-do.")]
+    Empty,
+    #[error("The title is too long: {chars} characters, the most is {max}.", max = TodoTitle::MAX_CHARS)]
+    TooLong { chars: usize },
+}
+
+impl TodoTitle {
+    /// The longest title, counted in Unicode scalar values after trimming.
+    pub const MAX_CHARS: usize = 500;
+
+    pub fn parse(raw: &str) -> Result<Self, TodoTitleError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(TodoTitleError::Empty);
+        }
+        let chars = trimmed.chars().count();
+        if chars > Self::MAX_CHARS {
+            return Err(TodoTitleError::TooLong { chars });
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for TodoTitle {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_surrounding_whitespace() {
+        let title = TodoTitle::parse("  buy milk \n").unwrap();
+        assert_eq!(title.as_str(), "buy milk");
+    }
+
+    #[test]
+    fn refuses_empty_and_blank_titles() {
+        assert_eq!(TodoTitle::parse(""), Err(TodoTitleError::Empty));
+        assert_eq!(TodoTitle::parse(" \t\n "), Err(TodoTitleError::Empty));
+    }
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        // 500 three-byte characters are 1500 bytes but still a valid title.
+        let longest = "€".repeat(TodoTitle::MAX_CHARS);
+        assert_eq!(TodoTitle::parse(&longest).unwrap().as_str(), longest);
+        let emoji = "🦀".repeat(TodoTitle::MAX_CHARS);
+        assert!(TodoTitle::parse(&emoji).is_ok());
+    }
+
+    #[test]
+    fn refuses_titles_over_the_limit() {
+        let too_long = "a".repeat(TodoTitle::MAX_CHARS + 1);
+        assert_eq!(
+            TodoTitle::parse(&too_long),
+            Err(TodoTitleError::TooLong { chars: 501 })
+        );
+        // Whitespace around the limit does not count.
+        let padded = format!("  {}  ", "a".repeat(TodoTitle::MAX_CHARS));
+        assert!(TodoTitle::parse(&padded).is_ok());
+    }
+
+    #[test]
+    fn error_messages_are_for_people() {
+        let message = TodoTitle::parse(&"x".repeat(600)).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "The title is too long: 600 characters, the most is 500."
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! One routed page per module.
+
+pub mod not_found;
+pub mod todos;

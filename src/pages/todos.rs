@@ -1,0 +1,77 @@
+//! The to-do list page, one route per filter: `/`, `/active`, `/completed`.
+
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+
+use crate::{
+    components::{
+        error_banner::ErrorBanner, new_todo::NewTodo, todo_footer::TodoFooter,
+        todo_item::TodoItem, toggle_all::ToggleAll,
+    },
+    domain::Filter,
+    state::TodoStore,
+};
+
+#[component]
+pub fn TodosPage(filter: Filter) -> impl IntoView {
+    let store = TodoStore::use_context();
+    let title = match filter {
+        Filter::All => "Tick".to_owned(),
+        other => format!("{} · Tick", other.label()),
+    };
+
+    view! {
+        <Title text=title />
+        <main class="todoapp" aria-busy=move || store.is_pending().to_string()>
+            <header class="header">
+                <h1>"Tick"</h1>
+                <NewTodo />
+            </header>
+            <ErrorBanner />
+            <Suspense fallback=|| {
+                view! {
+                    <p class="loading" role="status">
+                        "Loading your to-dos…"
+                    </p>
+                }
+            }>
+                {move || Suspend::new(async move {
+                    match store.load().await {
+                        Ok(()) => Either::Left(view! { <TodoList filter /> }),
+                        Err(err) => {
+                            Either::Right(
+                                view! {
+                                    <p class="load-error" role="alert">
+                                        {err.to_string()}
+                                    </p>
+                                },
+                            )
+                        }
+                    }
+                })}
+            </Suspense>
+        </main>
+        <footer class="info">
+            <p>"Double-click a to-do to edit it."</p>
+        </footer>
+    }
+}
+
+/// `section.main` and `footer.footer`, both absent while the list is empty.
+#[component]
+fn TodoList(filter: Filter) -> impl IntoView {
+    let store = TodoStore::use_context();
+    view! {
+        <Show when=move || !store.is_empty()>
+            <section class="main">
+                <ToggleAll />
+                <ul class="todo-list">
+                    <For each=move || store.visible_ids(filter) key=|id| *id let:id>
+                        <TodoItem id filter />
+                    </For>
+                </ul>
+            </section>
+            <TodoFooter filter />
+        </Show>
+    }
+}

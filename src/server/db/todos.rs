@@ -1,0 +1,98 @@
+//! SQL for the `todos` table. The same statements run on SQLite and PostgreSQL.
+
+use crate::domain::{Todo, TodoId, TodoTitle};
+
+use super::{on_read_pool, on_write_pool, Db};
+
+#[derive(sqlx::FromRow)]
+struct TodoRow {
+    id: i64,
+    title: String,
+    completed: bool,
+}
+
+impl From<TodoRow> for Todo {
+    fn from(row: TodoRow) -> Self {
+        Todo {
+            id: TodoId(row.id),
+            title: row.title,
+            completed: row.completed,
+        }
+    }
+}
+
+const LIST: &str = "SELECT id, title, completed FROM todos ORDER BY position, id";
+const INSERT: &str = "INSERT INTO todos (title, completed, position) \
+     VALUES ($1, FALSE, (SELECT COALESCE(MAX(position), 0) + 1 FROM todos)) \
+     RETURNING id, title, completed";
+const SET_COMPLETED: &str = "UPDATE todos SET completed = $2, updated_at = CURRENT_TIMESTAMP \
+     WHERE id = $1 RETURNING id, title, completed";
+const SET_TITLE: &str = "UPDATE todos SET title = $2, updated_at = CURRENT_TIMESTAMP \
+     WHERE id = $1 RETURNING id, title, completed";
+const SET_ALL_COMPLETED: &str = "UPDATE todos SET completed = $1, updated_at = CURRENT_TIMESTAMP \
+     WHERE completed <> $1";
+const DELETE: &str = "DELETE FROM todos WHERE id = $1";
+const DELETE_COMPLETED: &str = "DELETE FROM todos WHERE completed = TRUE";
+
+/// Every to-do, in list order.
+pub async fn list(db: &Db) -> Result<Vec<Todo>, sqlx::Error> {
+    let rows: Vec<TodoRow> =
+        on_read_pool!(db, pool => sqlx::query_as(LIST).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(Todo::from).collect())
+}
+
+/// Adds a to-do at the bottom of the list.
+pub async fn insert(db: &Db, title: &TodoTitle) -> Result<Todo, sqlx::Error> {
+    let row: TodoRow = on_write_pool!(db, pool => {
+        sqlx::query_as(INSERT).bind(title.as_str()).fetch_one(pool).await
+    })?;
+    Ok(row.into())
+}
+
+/// Marks one to-do done or not; `None` when there is no such to-do.
+pub async fn set_completed(
+    db: &Db,
+    id: TodoId,
+    completed: bool,
+) -> Result<Option<Todo>, sqlx::Error> {
+    let row: Option<TodoRow> = on_write_pool!(db, pool => {
+        sqlx::query_as(SET_COMPLETED).bind(id.0).bind(completed).fetch_optional(pool).await
+    })?;
+    Ok(row.map(Todo::from))
+}
+
+/// Renames one to-do; `None` when there is no such to-do.
+pub async fn set_title(
+    db: &Db,
+    id: TodoId,
+    title: &TodoTitle,
+) -> Result<Option<Todo>, sqlx::Error> {
+    let row: Option<TodoRow> = on_write_pool!(db, pool => {
+        sqlx::query_as(SET_TITLE).bind(id.0).bind(title.as_str()).fetch_optional(pool).await
+    })?;
+    Ok(row.map(Todo::from))
+}
+
+/// Marks every to-do done or not; returns how many changed.
+pub async fn set_all_completed(db: &Db, completed: bool) -> Result<u64, sqlx::Error> {
+    let done = on_write_pool!(db, pool => {
+        sqlx::query(SET_ALL_COMPLETED).bind(completed).execute(pool).await.map(|r| r.rows_affected())
+    })?;
+    Ok(done)
+}
+
+/// Deletes one to-do; `false` when there was no such to-do.
+pub async fn delete(db: &Db, id: TodoId) -> Result<bool, sqlx::Error> {
+    let deleted = on_write_pool!(db, pool => {
+        sqlx::query(DELETE).bind(id.0).execute(pool).await.map(|r| r.rows_affected())
+    })?;
+    Ok(deleted > 0)
+}
+
+/// Deletes every completed to-do; returns how many went.
+pub async fn delete_completed(db: &Db) -> Result<u64, sqlx::Error> {
+    let deleted = on_write_pool!(db, pool => {
+        sqlx::query(DELETE_COMPLETED).execute(pool).await.map(|r| r.rows_affected())
+    })?;
+    Ok(deleted)
+}

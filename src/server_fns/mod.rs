@@ -1,0 +1,3 @@
+//! Server functions: the browser's calls into the server. Each one is thin: parse, then the db.
+
+pub mod todos;

@@ -1,0 +1,204 @@
+//! Browser-side state of the list: loaded once with the page, then patched from each server reply.
+
+use std::future::Future;
+
+use leptos::{
+    prelude::*,
+    server_fn::{error::ServerFnUrlError, ServerFn},
+    task::spawn_local,
+};
+
+use crate::{
+    domain::{Filter, Todo, TodoId, TodoTitle},
+    error::AppError,
+    server_fns::todos::{
+        add_todo, clear_completed, delete_todo, edit_todo, list_todos, set_all_completed,
+        set_completed, AddTodo, EditTodo,
+    },
+};
+
+/// The list, what is in flight, and the last error. `Copy`: every part lives in the reactive arena.
+#[derive(Clone, Copy)]
+pub struct TodoStore {
+    initial: OnceResource<Result<Vec<Todo>, AppError>>,
+    seeded: StoredValue<bool>,
+    list: RwSignal<Vec<Todo>>,
+    pending: RwSignal<usize>,
+    error: RwSignal<Option<String>>,
+}
+
+/// Where an error reported through the URL (a form post without JavaScript) came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormSource {
+    Add,
+    Edit,
+    Other,
+}
+
+impl TodoStore {
+    /// Creates the store for this page and puts it in the context. Call inside the `<Router>`:
+    /// a failed form post reports its error through the URL, which the router reads.
+    pub fn provide() -> Self {
+        let url_error = use_context::<ServerActionError>().map(|err| {
+            let source = if err.path() == AddTodo::PATH {
+                FormSource::Add
+            } else if err.path() == EditTodo::PATH {
+                FormSource::Edit
+            } else {
+                FormSource::Other
+            };
+            (source, ServerFnUrlError::<AppError>::decode_err(err.err()))
+        });
+        let store = TodoStore {
+            initial: OnceResource::new(list_todos()),
+            seeded: StoredValue::new(false),
+            list: RwSignal::new(Vec::new()),
+            pending: RwSignal::new(0),
+            error: RwSignal::new(url_error.map(|(_, err)| err.to_string())),
+        };
+        provide_context(store);
+        store
+    }
+
+    pub fn use_context() -> Self {
+        expect_context::<TodoStore>()
+    }
+
+    /// Waits for the first load; the list then lives in this store.
+    pub async fn load(self) -> Result<(), AppError> {
+        let todos = self.initial.await?;
+        if !self.seeded.get_value() {
+            self.seeded.set_value(true);
+            self.list.set(todos);
+        }
+        Ok(())
+    }
+
+    pub fn is_pending(self) -> bool {
+        self.pending.get() > 0
+    }
+
+    pub fn error(self) -> Option<String> {
+        self.error.get()
+    }
+
+    pub fn dismiss_error(self) {
+        self.error.set(None);
+    }
+
+    pub fn show_error(self, message: String) {
+        self.error.set(Some(message));
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.list.with(Vec::is_empty)
+    }
+
+    pub fn get(self, id: TodoId) -> Option<Todo> {
+        self.list
+            .with(|list| list.iter().find(|todo| todo.id == id).cloned())
+    }
+
+    /// Ids of the to-dos `filter` shows, in order.
+    pub fn visible_ids(self, filter: Filter) -> Vec<TodoId> {
+        self.list.with(|list| {
+            list.iter()
+                .filter(|todo| filter.shows(todo.completed))
+                .map(|todo| todo.id)
+                .collect()
+        })
+    }
+
+    pub fn active_count(self) -> usize {
+        self.list
+            .with(|list| list.iter().filter(|todo| !todo.completed).count())
+    }
+
+    pub fn completed_count(self) -> usize {
+        self.list
+            .with(|list| list.iter().filter(|todo| todo.completed).count())
+    }
+
+    pub fn all_completed(self) -> bool {
+        self.list
+            .with(|list| !list.is_empty() && list.iter().all(|todo| todo.completed))
+    }
+
+    pub fn add(self, title: TodoTitle) {
+        self.run(None, add_todo(title.as_str().to_owned()), move |todo| {
+            self.list.update(|list| list.push(todo));
+        });
+    }
+
+    pub fn set_completed(self, id: TodoId, completed: bool) {
+        self.run(Some(id), set_completed(id, completed), move |todo| {
+            self.replace(todo);
+        });
+    }
+
+    pub fn set_all_completed(self, completed: bool) {
+        self.run(None, set_all_completed(completed), move |_| {
+            self.list.update(|list| {
+                for todo in list {
+                    todo.completed = completed;
+                }
+            });
+        });
+    }
+
+    /// Saves a new title; an empty one deletes the to-do.
+    pub fn edit(self, id: TodoId, title: String) {
+        self.run(Some(id), edit_todo(id, title, None), move |edited| match edited {
+            Some(todo) => self.replace(todo),
+            None => self.remove(id),
+        });
+    }
+
+    pub fn delete(self, id: TodoId) {
+        self.run(Some(id), delete_todo(id), move |()| self.remove(id));
+    }
+
+    pub fn clear_completed(self) {
+        self.run(None, clear_completed(), move |_| {
+            self.list.update(|list| list.retain(|todo| !todo.completed));
+        });
+    }
+
+    fn replace(self, todo: Todo) {
+        self.list.update(|list| {
+            if let Some(slot) = list.iter_mut().find(|slot| slot.id == todo.id) {
+                *slot = todo;
+            }
+        });
+    }
+
+    fn remove(self, id: TodoId) {
+        self.list.update(|list| list.retain(|todo| todo.id != id));
+    }
+
+    /// Runs one server call, counting it as pending, and applies its reply.
+    fn run<T: 'static>(
+        self,
+        target: Option<TodoId>,
+        call: impl Future<Output = Result<T, AppError>> + 'static,
+        apply: impl FnOnce(T) + 'static,
+    ) {
+        self.pending.update(|n| *n += 1);
+        spawn_local(async move {
+            match call.await {
+                Ok(reply) => {
+                    self.error.set(None);
+                    apply(reply);
+                }
+                Err(err) => {
+                    // Someone else deleted it: show the list as it really is.
+                    if let (AppError::NotFound, Some(id)) = (&err, target) {
+                        self.remove(id);
+                    }
+                    self.error.set(Some(err.to_string()));
+                }
+            }
+            self.pending.update(|n| *n -= 1);
+        });
+    }
+}

@@ -2,18 +2,15 @@
 
 use std::future::Future;
 
-use leptos::{
-    prelude::*,
-    server_fn::{error::ServerFnUrlError, ServerFn},
-    task::spawn_local,
-};
+use leptos::{prelude::*, server_fn::error::ServerFnUrlError, task::spawn_local};
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     domain::{Filter, Todo, TodoId, TodoTitle},
     error::AppError,
     server_fns::todos::{
         add_todo, clear_completed, delete_todo, edit_todo, list_todos, set_all_completed,
-        set_completed, AddTodo, EditTodo,
+        set_completed,
     },
 };
 
@@ -27,34 +24,21 @@ pub struct TodoStore {
     error: RwSignal<Option<String>>,
 }
 
-/// Where an error reported through the URL (a form post without JavaScript) came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FormSource {
-    Add,
-    Edit,
-    Other,
-}
-
 impl TodoStore {
     /// Creates the store for this page and puts it in the context. Call inside the `<Router>`:
-    /// a failed form post reports its error through the URL, which the router reads.
+    /// a form post that failed without JavaScript comes back with its error in the URL.
     pub fn provide() -> Self {
-        let url_error = use_context::<ServerActionError>().map(|err| {
-            let source = if err.path() == AddTodo::PATH {
-                FormSource::Add
-            } else if err.path() == EditTodo::PATH {
-                FormSource::Edit
-            } else {
-                FormSource::Other
-            };
-            (source, ServerFnUrlError::<AppError>::decode_err(err.err()))
+        let url_error = use_query_map().with_untracked(|query| {
+            query
+                .get_str("__err")
+                .map(|err| ServerFnUrlError::<AppError>::decode_err(err).to_string())
         });
         let store = TodoStore {
             initial: OnceResource::new(list_todos()),
             seeded: StoredValue::new(false),
             list: RwSignal::new(Vec::new()),
             pending: RwSignal::new(0),
-            error: RwSignal::new(url_error.map(|(_, err)| err.to_string())),
+            error: RwSignal::new(url_error),
         };
         provide_context(store);
         store

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::{
@@ -52,15 +52,23 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <StoreProvider>
+                // Async: the server sends the whole page at once, so it is complete without
+                // JavaScript (out-of-order streaming needs a script to place late content).
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=|| view! { <TodosPage filter=Filter::All /> } />
+                    <Route
+                        path=path!("/")
+                        view=|| view! { <TodosPage filter=Filter::All /> }
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/active")
                         view=|| view! { <TodosPage filter=Filter::Active /> }
+                        ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/completed")
                         view=|| view! { <TodosPage filter=Filter::Completed /> }
+                        ssr=SsrMode::Async
                     />
                 </Routes>
             </StoreProvider>

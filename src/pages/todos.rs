@@ -4,6 +4,7 @@ use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
 use crate::{
+    app::Hydrated,
     components::{
         error_banner::ErrorBanner, new_todo::NewTodo, todo_footer::TodoFooter,
         todo_item::TodoItem, toggle_all::ToggleAll,
@@ -15,6 +16,7 @@ use crate::{
 #[component]
 pub fn TodosPage(filter: Filter) -> impl IntoView {
     let store = TodoStore::use_context();
+    let Hydrated(hydrated) = expect_context::<Hydrated>();
     let title = match filter {
         Filter::All => "Tick".to_owned(),
         other => format!("{} · Tick", other.label()),
@@ -22,7 +24,11 @@ pub fn TodosPage(filter: Filter) -> impl IntoView {
 
     view! {
         <Title text=title />
-        <main class="todoapp" aria-busy=move || store.is_pending().to_string()>
+        <main
+            class="todoapp"
+            aria-busy=move || store.is_pending().to_string()
+            data-hydrated=move || hydrated.get().to_string()
+        >
             <header class="header">
                 <h1>"Tick"</h1>
                 <NewTodo />

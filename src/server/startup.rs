@@ -142,7 +142,7 @@ fn router(state: AppState) -> Router {
             context, shell,
         ))
         .with_state(state)
-        .layer(axum::middleware::map_response(with_error_status))
+        .layer(axum::middleware::map_response(tidy_server_fn_response))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(
@@ -173,9 +173,16 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Server functions answer every error with 500; give each its real status (400, 404, …).
-/// Plain form posts are redirects by now and are left alone.
-async fn with_error_status(response: Response) -> Response {
+/// Server functions answer every error with 500: give each its real status (400, 404, …).
+/// Plain form posts get redirects back to their page; drop the empty `?` those can end with.
+async fn tidy_server_fn_response(mut response: Response) -> Response {
+    if let Some(location) = response.headers().get(header::LOCATION) {
+        if let Some(tidy) = location.as_bytes().strip_suffix(b"?") {
+            if let Ok(tidy) = HeaderValue::from_bytes(tidy) {
+                response.headers_mut().insert(header::LOCATION, tidy);
+            }
+        }
+    }
     let is_fn_error = response.status() == StatusCode::INTERNAL_SERVER_ERROR
         && response.headers().contains_key("serverfnerror");
     if !is_fn_error {

@@ -1,0 +1,50 @@
+import { expect, test } from '@playwright/test';
+import { addTodos, resetList, seed, todoItems, waitForHydration } from './helpers';
+
+test.beforeEach(async ({ request }) => {
+  await resetList(request);
+});
+
+test('hydrates without errors, warnings or failed requests', async ({ page, request }) => {
+  await seed(request, 'from the server');
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
+  });
+  page.on('requestfailed', (req) => problems.push(`failed: ${req.url()}`));
+
+  await page.goto('/');
+  await waitForHydration(page);
+  await addTodos(page, 'added in the browser');
+  await todoItems(page).nth(0).locator('input.toggle').check();
+  await page.getByRole('link', { name: 'Completed' }).click();
+  await expect(todoItems(page)).toHaveCount(1);
+  await page.goto('/active');
+  await waitForHydration(page);
+  expect(problems).toEqual([]);
+});
+
+test('serves a favicon and hashed assets with long cache headers', async ({ page, request }) => {
+  await page.goto('/');
+  const icon = await request.get('/favicon.svg');
+  expect(icon.status()).toBe(200);
+  const scripts = await page.locator('link[rel=modulepreload]').getAttribute('href');
+  expect(scripts).toMatch(/^\/pkg\/tick\.[\w-]+\.js$/);
+  const js = await request.get(scripts!);
+  expect(js.headers()['cache-control']).toContain('immutable');
+});
+
+test('looks right on a phone', async ({ page, request }) => {
+  await seed(request, 'A to-do with a rather long title that has to wrap on a narrow screen');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/');
+  await waitForHydration(page);
+  const box = await page.locator('main.todoapp').boundingBox();
+  expect(box!.width).toBeLessThanOrEqual(360);
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scrollWidth).toBeLessThanOrEqual(360);
+});

@@ -76,7 +76,8 @@ mod tests {
 
     #[test]
     fn malformed_arguments_are_bad_requests() {
-        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("id: invalid digit".into()));
+        let err =
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("id: invalid digit".into()));
         assert_eq!(err, AppError::BadRequest);
     }
 

@@ -132,10 +132,14 @@ impl TodoStore {
 
     /// Saves a new title; an empty one deletes the to-do.
     pub fn edit(self, id: TodoId, title: String) {
-        self.run(Some(id), edit_todo(id, title, None), move |edited| match edited {
-            Some(todo) => self.replace(todo),
-            None => self.remove(id),
-        });
+        self.run(
+            Some(id),
+            edit_todo(id, title, None),
+            move |edited| match edited {
+                Some(todo) => self.replace(todo),
+                None => self.remove(id),
+            },
+        );
     }
 
     pub fn delete(self, id: TodoId) {

@@ -53,6 +53,9 @@ mod tests {
 
     #[test]
     fn paths_are_distinct() {
-        assert_eq!(Filter::ALL.map(Filter::path), ["/", "/active", "/completed"]);
+        assert_eq!(
+            Filter::ALL.map(Filter::path),
+            ["/", "/active", "/completed"]
+        );
     }
 }

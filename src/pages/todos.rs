@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use crate::{
     app::Hydrated,
     components::{
-        error_banner::ErrorBanner, new_todo::NewTodo, todo_footer::TodoFooter,
-        todo_item::TodoItem, toggle_all::ToggleAll,
+        error_banner::ErrorBanner, new_todo::NewTodo, todo_footer::TodoFooter, todo_item::TodoItem,
+        toggle_all::ToggleAll,
     },
     domain::Filter,
     state::TodoStore,

@@ -84,7 +84,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         tracing::info!(address = %self.local_addr(), "Tick is listening");
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)

@@ -8,7 +8,10 @@ use crate::{
 };
 
 #[cfg(feature = "ssr")]
-use crate::{domain::TodoTitle, server::db::{todos, Db}};
+use crate::{
+    domain::TodoTitle,
+    server::db::{todos, Db},
+};
 
 /// Every to-do, in order.
 #[server(prefix = "/fn", endpoint = "todos/list")]

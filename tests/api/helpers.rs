@@ -151,7 +151,12 @@ impl TestApp {
     }
 
     /// Posts a form as a browser without JavaScript does.
-    pub async fn post_form(&self, function: &str, form: &[(&str, &str)], referer: &str) -> Response {
+    pub async fn post_form(
+        &self,
+        function: &str,
+        form: &[(&str, &str)],
+        referer: &str,
+    ) -> Response {
         self.client
             .post(self.url(&format!("/fn/todos/{function}")))
             .header(header::ACCEPT, "text/html,application/xhtml+xml")
@@ -189,7 +194,10 @@ impl TestApp {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("the server task").expect("a clean stop");
+            server
+                .await
+                .expect("the server task")
+                .expect("a clean stop");
         }
         if let Some(name) = self.postgres_db.take() {
             let mut conn = PgConnection::connect(&postgres_admin_url()).await.unwrap();
@@ -205,4 +213,3 @@ pub async fn reopen(app: &TestApp) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     start(app.backend, app.database_url.clone(), None, data_dir).await
 }
-

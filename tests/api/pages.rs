@@ -46,7 +46,10 @@ async fn filters_are_real_urls(app: &TestApp) {
     // The page also carries the whole list as data for hydration: look at the rendered items.
     assert!(active.contains("<label>open thing</label>"));
     assert!(!active.contains("<label>done thing</label>"));
-    assert!(active.contains(r#"href="/active" aria-current="page" class="selected""#), "{active}");
+    assert!(
+        active.contains(r#"href="/active" aria-current="page" class="selected""#),
+        "{active}"
+    );
 
     let (_, completed) = app.page("/completed").await;
     assert!(completed.contains("<label>done thing</label>"));

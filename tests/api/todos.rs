@@ -103,10 +103,17 @@ async fn renames_and_deletes_on_empty_title(app: &TestApp) {
     assert_eq!(renamed["title"], "Call mum back");
     assert_eq!(app.titles().await, ["Call mum back"]);
 
-    let (status, _) =
-        error_of(app.call("edit", &[("id", &id), ("title", &"x".repeat(501))]).await).await;
+    let (status, _) = error_of(
+        app.call("edit", &[("id", &id), ("title", &"x".repeat(501))])
+            .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(app.titles().await, ["Call mum back"], "a refused edit changes nothing");
+    assert_eq!(
+        app.titles().await,
+        ["Call mum back"],
+        "a refused edit changes nothing"
+    );
 
     let deleted: Value = app.call_ok("edit", &[("id", &id), ("title", "   ")]).await;
     assert!(deleted.is_null());
@@ -138,7 +145,10 @@ async fn unknown_ids_are_not_found(app: &TestApp) {
     let missing = (todo["id"].as_i64().unwrap() + 1000).to_string();
     for (function, form) in [
         ("delete", vec![("id", missing.as_str())]),
-        ("set_completed", vec![("id", missing.as_str()), ("completed", "true")]),
+        (
+            "set_completed",
+            vec![("id", missing.as_str()), ("completed", "true")],
+        ),
         ("edit", vec![("id", missing.as_str()), ("title", "new")]),
         ("edit", vec![("id", missing.as_str()), ("title", "")]),
     ] {
@@ -188,7 +198,10 @@ async fn concurrent_writes_all_succeed(app: &TestApp) {
         async move { app.call("add", &[("title", &title)]).await.status() }
     });
     let statuses = futures::future::join_all(adds).await;
-    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
     assert_eq!(app.list().await.len(), 40);
     let changed: u64 = app
         .call_ok("set_all_completed", &[("completed", "true")])
@@ -229,15 +242,19 @@ async fn plain_form_posts_redirect_back(app: &TestApp) {
     assert_eq!(app.titles().await, ["edited"]);
 
     // A refused post comes back with its error, which the page shows.
-    let response = app
-        .post_form("add", &[("title", "   ")], "/")
-        .await;
+    let response = app.post_form("add", &[("title", "   ")], "/").await;
     assert_eq!(response.status(), StatusCode::FOUND);
-    let location = response.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(location.contains("__err="), "{location}");
     let (status, html) = app.page(location.trim_start_matches(&app.address)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Please enter a title for the to-do."), "{html}");
+    assert!(
+        html.contains("Please enter a title for the to-do."),
+        "{html}"
+    );
 }
 
 async fn errors_never_leak_internals(app: &TestApp) {

@@ -36,8 +36,7 @@ const DELETE_COMPLETED: &str = "DELETE FROM todos WHERE completed = TRUE";
 
 /// Every to-do, in list order.
 pub async fn list(db: &Db) -> Result<Vec<Todo>, sqlx::Error> {
-    let rows: Vec<TodoRow> =
-        on_read_pool!(db, pool => sqlx::query_as(LIST).fetch_all(pool).await)?;
+    let rows: Vec<TodoRow> = on_read_pool!(db, pool => sqlx::query_as(LIST).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(Todo::from).collect())
 }
 

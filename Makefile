@@ -1,0 +1,55 @@
+# Tick's two commands: `make run` starts the app on SQLite, `make test` runs every test.
+# Both install what is missing first (idempotent, quick when everything is there).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Tools found here win over anything else on PATH (wasm-opt from binaryen@132, Playwright).
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+ADDR ?= 127.0.0.1:3000
+
+.PHONY: help setup run build test lint unit e2e wasm-size bench clean
+
+help:
+	@echo "make run    build and start Tick at http://$(ADDR) (SQLite in ./data)"
+	@echo "make test   lint, unit + integration tests (SQLite and PostgreSQL), Playwright"
+	@echo "make bench  requests per second against a minimal axum+sqlx page"
+
+## Install what is missing: wasm32 target, cargo-leptos, wasm-bindgen-cli, Chromium, npm packages.
+setup:
+	@scripts/setup.sh
+
+## Release build of both halves (server binary + hydrate Wasm) with cargo-leptos.
+build: setup
+	cargo leptos build --release
+
+run: build
+	TICK_ADDR=$(ADDR) LEPTOS_SITE_ROOT=target/site target/release/tick
+
+test: setup lint unit e2e wasm-size
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+## Unit tests and the integration suite, which runs every case on SQLite and on PostgreSQL.
+unit:
+	@scripts/ensure-postgres.sh
+	cargo test --features ssr
+
+e2e: build
+	cd end2end && npx playwright test
+
+## Reports the release hydrate .wasm size, raw and gzipped, and fails over the budget.
+wasm-size:
+	@scripts/wasm-size.sh
+
+bench: build
+	@scripts/bench.sh
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/test-results

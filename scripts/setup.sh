@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what Tick's build and tests need, skipping whatever is already there.
+# Works on a fresh Debian machine that has rustup and node; nothing is downloaded from outside
+# crates.io, npm and Debian.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.10
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION"; then
+  step "installing cargo-leptos $CARGO_LEPTOS_VERSION (no_downloads: tools come from PATH; ~20 min)"
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --features no_downloads
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (~4 min)"
+  # Not --locked: its lock file names a crate version the registry no longer has.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  step "installing Chromium from Debian"
+  as_root apt-get update
+  as_root apt-get install -y chromium
+fi
+
+# npm ci when node_modules is missing or older than the lock file.
+stamp=end2end/node_modules/.tick-installed
+if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then
+  step "installing end2end npm packages (Playwright, binaryen's wasm-opt)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  touch "$stamp"
+fi

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Requests per second of Tick's list page against a minimal axum+sqlx handler rendering the
+# same 50 to-dos as plain HTML (examples/baseline.rs). Both are release builds on one SQLite
+# file, loaded by wrk on loopback, one after the other. A benchmark, not a test: it reports.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+TICK_PORT=3210
+BASE_PORT=3211
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
+  else sudo apt-get install -y wrk; fi
+fi
+cargo build --release --example baseline --no-default-features --features ssr
+
+work=$(mktemp -d)
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+wait_for() { for _ in $(seq 100); do curl -fs "$1" >/dev/null && return 0; sleep 0.1; done; echo "$1 did not answer" >&2; exit 1; }
+
+TICK_ADDR=127.0.0.1:$TICK_PORT TICK_DATA_DIR="$work" TICK_LOG=warn LEPTOS_SITE_ROOT=target/site \
+  target/release/tick & pids+=($!)
+wait_for "http://127.0.0.1:$TICK_PORT/healthz"
+for n in $(seq 50); do
+  curl -fs -o /dev/null -X POST -d "title=To-do number $n with a realistic title" \
+    "http://127.0.0.1:$TICK_PORT/fn/todos/add"
+done
+target/release/examples/baseline "$work/tick.db" "127.0.0.1:$BASE_PORT" & pids+=($!)
+wait_for "http://127.0.0.1:$BASE_PORT/"
+
+rps() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "$1" | awk '/Requests\/sec/ { print $2 }'; }
+wrk -t2 -c8 -d2s "http://127.0.0.1:$TICK_PORT/" >/dev/null # warm up
+wrk -t2 -c8 -d2s "http://127.0.0.1:$BASE_PORT/" >/dev/null
+base=$(rps "http://127.0.0.1:$BASE_PORT/")
+tick=$(rps "http://127.0.0.1:$TICK_PORT/")
+echo "baseline (axum+sqlx, plain HTML): $base req/s"
+echo "tick (Leptos SSR page):           $tick req/s"
+awk -v t="$tick" -v b="$base" 'BEGIN { printf "tick / baseline: %.0f%% (target: at least 70%%)\n", 100 * t / b }'

@@ -22,7 +22,9 @@ async fn page(State(pool): State<SqlitePool>) -> Html<String> {
             .await
             .expect("the query runs");
     let mut html = String::with_capacity(8 * 1024);
-    html.push_str("<!DOCTYPE html><html><head><title>Tick</title></head><body><ul class=\"todo-list\">");
+    html.push_str(
+        "<!DOCTYPE html><html><head><title>Tick</title></head><body><ul class=\"todo-list\">",
+    );
     for todo in &todos {
         let _ = write!(
             html,
@@ -48,13 +50,19 @@ fn escape(text: &str) -> String {
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let file = args.next().expect("usage: baseline <sqlite-file> <address>");
+    let file = args
+        .next()
+        .expect("usage: baseline <sqlite-file> <address>");
     let addr = args.next().unwrap_or_else(|| "127.0.0.1:3201".to_owned());
     let options = SqliteConnectOptions::from_str(&format!("sqlite://{file}"))
         .expect("a SQLite URL")
         .read_only(true);
-    let pool = SqlitePool::connect_with(options).await.expect("the database opens");
+    let pool = SqlitePool::connect_with(options)
+        .await
+        .expect("the database opens");
     let app = Router::new().route("/", get(page)).with_state(pool);
-    let listener = tokio::net::TcpListener::bind(&addr).await.expect("the address binds");
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .expect("the address binds");
     axum::serve(listener, app).await.expect("the server runs");
 }

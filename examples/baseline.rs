@@ -21,22 +21,58 @@ async fn page(State(pool): State<SqlitePool>) -> Html<String> {
             .fetch_all(&pool)
             .await
             .expect("the query runs");
-    let mut html = String::with_capacity(8 * 1024);
-    html.push_str(
-        "<!DOCTYPE html><html><head><title>Tick</title></head><body><ul class=\"todo-list\">",
-    );
+    let active = todos.iter().filter(|todo| !todo.completed).count();
+    // The same markup as Tick's page, row for row, written by hand.
+    let mut html = String::with_capacity(16 * 1024);
+    html.push_str(concat!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        "<link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\">",
+        "<link rel=\"stylesheet\" href=\"/pkg/tick.css\"><title>Tick</title></head><body>",
+        "<main class=\"todoapp\"><header class=\"header\"><h1>Tick</h1>",
+        "<form method=\"post\" action=\"/fn/todos/add\" class=\"new-todo-form\">",
+        "<label for=\"new-todo\" class=\"visually-hidden\">New to-do</label>",
+        "<input id=\"new-todo\" name=\"title\" placeholder=\"What needs to be done?\" ",
+        "autocomplete=\"off\" autofocus class=\"new-todo\"></form></header>",
+        "<section class=\"main\"><ul class=\"todo-list\">",
+    ));
     for todo in &todos {
+        let title = escape(&todo.title);
+        let (class, next, verb) = if todo.completed {
+            ("completed", "false", "Mark as active")
+        } else {
+            ("", "true", "Mark as complete")
+        };
+        let id = todo.id;
         let _ = write!(
             html,
-            "<li class=\"{}\"><input class=\"toggle\" type=\"checkbox\"{}><label>{}</label>\
-             <button class=\"destroy\" data-id=\"{}\"></button></li>",
-            if todo.completed { "completed" } else { "" },
-            if todo.completed { " checked" } else { "" },
-            escape(&todo.title),
-            todo.id
+            "<li class=\"{class}\"><div class=\"view\"><form method=\"post\" \
+             action=\"/fn/todos/set_completed\" class=\"toggle-form\">\
+             <input type=\"hidden\" name=\"id\" value=\"{id}\">\
+             <input type=\"hidden\" name=\"completed\" value=\"{next}\">\
+             <input type=\"checkbox\" aria-label=\"Done: {title}\" class=\"toggle\"{checked}>\
+             <button type=\"submit\" class=\"toggle-submit\"><span class=\"visually-hidden\">\
+             {verb}: {title}</span></button></form><label>{title}</label>\
+             <a href=\"/?edit={id}\" aria-label=\"Edit: {title}\" class=\"edit-link\">\
+             <span aria-hidden=\"true\">✎</span></a><form method=\"post\" \
+             action=\"/fn/todos/delete\" class=\"destroy-form\">\
+             <input type=\"hidden\" name=\"id\" value=\"{id}\"><button type=\"submit\" \
+             aria-label=\"Delete: {title}\" class=\"destroy\"></button></form></div></li>",
+            checked = if todo.completed { " checked" } else { "" },
         );
     }
-    html.push_str("</ul></body></html>");
+    let _ = write!(
+        html,
+        "</ul></section><footer class=\"footer\"><span class=\"todo-count\">\
+         <strong>{active}</strong> {}</span><ul class=\"filters\">\
+         <li><a href=\"/\" class=\"selected\">All</a></li><li><a href=\"/active\">Active</a></li>\
+         <li><a href=\"/completed\">Completed</a></li></ul></footer></main></body></html>",
+        if active == 1 {
+            "item left"
+        } else {
+            "items left"
+        }
+    );
     Html(html)
 }
 

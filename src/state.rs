@@ -14,14 +14,37 @@ use crate::{
     },
 };
 
+/// One row of the list. A new title makes a new entry (the row is drawn anew); `completed`
+/// is a signal of its own, so toggling updates that row in place and keeps its focus.
+#[derive(Clone)]
+pub struct Entry {
+    pub id: TodoId,
+    pub title: String,
+    pub completed: ArcRwSignal<bool>,
+}
+
 /// The list, what is in flight, and the last error. `Copy`: every part lives in the reactive arena.
 #[derive(Clone, Copy)]
 pub struct TodoStore {
     initial: OnceResource<Result<Vec<Todo>, AppError>>,
     seeded: StoredValue<bool>,
-    list: RwSignal<Vec<Todo>>,
+    list: RwSignal<Vec<Entry>>,
     pending: RwSignal<usize>,
     error: RwSignal<Option<String>>,
+}
+
+impl Entry {
+    fn new(todo: Todo) -> Self {
+        Entry {
+            id: todo.id,
+            title: todo.title,
+            completed: ArcRwSignal::new(todo.completed),
+        }
+    }
+
+    pub fn completed(&self) -> bool {
+        self.completed.get()
+    }
 }
 
 impl TodoStore {
@@ -53,7 +76,7 @@ impl TodoStore {
         let todos = self.initial.await?;
         if !self.seeded.get_value() {
             self.seeded.set_value(true);
-            self.list.set(todos);
+            self.list.set(todos.into_iter().map(Entry::new).collect());
         }
         Ok(())
     }
@@ -78,39 +101,34 @@ impl TodoStore {
         self.list.with(Vec::is_empty)
     }
 
-    pub fn get(self, id: TodoId) -> Option<Todo> {
-        self.list
-            .with(|list| list.iter().find(|todo| todo.id == id).cloned())
-    }
-
-    /// Ids of the to-dos `filter` shows, in order.
-    pub fn visible_ids(self, filter: Filter) -> Vec<TodoId> {
+    /// The rows `filter` shows, in order.
+    pub fn visible(self, filter: Filter) -> Vec<Entry> {
         self.list.with(|list| {
             list.iter()
-                .filter(|todo| filter.shows(todo.completed))
-                .map(|todo| todo.id)
+                .filter(|entry| filter.shows(entry.completed()))
+                .cloned()
                 .collect()
         })
     }
 
     pub fn active_count(self) -> usize {
         self.list
-            .with(|list| list.iter().filter(|todo| !todo.completed).count())
+            .with(|list| list.iter().filter(|entry| !entry.completed()).count())
     }
 
     pub fn completed_count(self) -> usize {
         self.list
-            .with(|list| list.iter().filter(|todo| todo.completed).count())
+            .with(|list| list.iter().filter(|entry| entry.completed()).count())
     }
 
     pub fn all_completed(self) -> bool {
         self.list
-            .with(|list| !list.is_empty() && list.iter().all(|todo| todo.completed))
+            .with(|list| !list.is_empty() && list.iter().all(Entry::completed))
     }
 
     pub fn add(self, title: TodoTitle) {
         self.run(None, add_todo(title.as_str().to_owned()), move |todo| {
-            self.list.update(|list| list.push(todo));
+            self.list.update(|list| list.push(Entry::new(todo)));
         });
     }
 
@@ -122,9 +140,9 @@ impl TodoStore {
 
     pub fn set_all_completed(self, completed: bool) {
         self.run(None, set_all_completed(completed), move |_| {
-            self.list.update(|list| {
-                for todo in list {
-                    todo.completed = completed;
+            self.list.with_untracked(|list| {
+                for entry in list {
+                    entry.completed.set(completed);
                 }
             });
         });
@@ -148,20 +166,28 @@ impl TodoStore {
 
     pub fn clear_completed(self) {
         self.run(None, clear_completed(), move |_| {
-            self.list.update(|list| list.retain(|todo| !todo.completed));
+            self.list
+                .update(|list| list.retain(|entry| !entry.completed()));
         });
     }
 
     fn replace(self, todo: Todo) {
-        self.list.update(|list| {
-            if let Some(slot) = list.iter_mut().find(|slot| slot.id == todo.id) {
-                *slot = todo;
-            }
+        let renamed = self.list.with_untracked(|list| {
+            let entry = list.iter().find(|entry| entry.id == todo.id)?;
+            entry.completed.set(todo.completed);
+            Some(entry.title != todo.title)
         });
+        if renamed == Some(true) {
+            self.list.update(|list| {
+                if let Some(entry) = list.iter_mut().find(|entry| entry.id == todo.id) {
+                    *entry = Entry::new(todo);
+                }
+            });
+        }
     }
 
     fn remove(self, id: TodoId) {
-        self.list.update(|list| list.retain(|todo| todo.id != id));
+        self.list.update(|list| list.retain(|entry| entry.id != id));
     }
 
     /// Runs one server call, counting it as pending, and applies its reply.

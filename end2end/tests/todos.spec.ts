@@ -67,7 +67,7 @@ test.describe('toggling', () => {
   test('toggle-all marks all done, then all active, and follows single toggles', async ({ page }) => {
     await addTodos(page, 'a', 'b', 'c');
     const toggleAll = page.locator('input.toggle-all');
-    await page.getByText('Mark all as complete').click();
+    await page.locator('label[for="toggle-all"]').click();
     await expect(todoItems(page)).toHaveClass([/completed/, /completed/, /completed/]);
     await expect(toggleAll).toBeChecked();
     await expect(page.locator('span.todo-count')).toHaveText('0 items left');

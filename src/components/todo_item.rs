@@ -1,41 +1,40 @@
 //! One `li` of `ul.todo-list`: toggle, title, edit and delete.
 
 use leptos::{ev, html, prelude::*, server_fn::ServerFn};
-use leptos_router::{hooks::use_query_map, NavigateOptions};
+use leptos_router::NavigateOptions;
 
 use crate::{
-    app::Hydrated,
     domain::{Filter, TodoId, TodoTitle, TodoTitleError},
     server_fns::todos::{DeleteTodo, EditTodo, SetCompleted},
-    state::TodoStore,
+    state::{Entry, TodoStore},
 };
 
+/// `edit_in_url` is the id in `?edit=<id>` (the page-reload way to edit), which opens that
+/// row's edit form from the start. The title is fixed for the life of the row: a renamed
+/// to-do gets a new row. Everything comes in as props: rows are many, context look-ups add up.
 #[component]
-pub fn TodoItem(id: TodoId, filter: Filter) -> impl IntoView {
-    let store = TodoStore::use_context();
-    let Hydrated(hydrated) = expect_context::<Hydrated>();
-    let todo = Memo::new(move |_| store.get(id));
-    let title = move || todo.with(|t| t.as_ref().map(|t| t.title.clone()).unwrap_or_default());
-    let completed = move || todo.with(|t| t.as_ref().is_some_and(|t| t.completed));
+pub fn TodoItem(
+    entry: Entry,
+    filter: Filter,
+    edit_in_url: Option<TodoId>,
+    store: TodoStore,
+) -> impl IntoView {
+    let Entry {
+        id,
+        title,
+        completed,
+    } = entry;
+    let completed: Signal<bool> = completed.into();
+    let title = StoredValue::new(title);
 
-    // `?edit=<id>` opens the edit form: that is how editing works without JavaScript.
-    let query = use_query_map();
-    let opened_by_url = query.with_untracked(|q| q.get_str("edit") == Some(&id.to_string()));
+    let opened_by_url = edit_in_url == Some(id);
     let editing = RwSignal::new(opened_by_url);
     let edit_input = NodeRef::<html::Input>::new();
-
-    Effect::new(move |_| {
-        if editing.get() {
-            if let Some(input) = edit_input.get() {
-                let _ = input.focus();
-            }
-        }
-    });
 
     // Leaves edit mode, dropping `?edit=` from the address if it was there.
     let close_editor = move || {
         editing.set(false);
-        if query.with_untracked(|q| q.get_str("edit").is_some()) {
+        if edit_in_url.is_some() {
             let navigate = leptos_router::hooks::use_navigate();
             navigate(
                 filter.path(),
@@ -56,7 +55,9 @@ pub fn TodoItem(id: TodoId, filter: Filter) -> impl IntoView {
         };
         let text = input.value();
         match TodoTitle::parse(&text) {
-            Ok(new_title) if new_title.as_str() == title() => close_editor(),
+            Ok(new_title) if title.with_value(|title| title == new_title.as_str()) => {
+                close_editor()
+            }
             Ok(_) | Err(TodoTitleError::Empty) => {
                 close_editor();
                 store.edit(id, text);
@@ -71,11 +72,77 @@ pub fn TodoItem(id: TodoId, filter: Filter) -> impl IntoView {
             close_editor();
         }
     };
-    let start_editing = move || editing.set(true);
+    // Opens the editor and focuses it once it is drawn (no effect per row: rows are many).
+    let start_editing = move || {
+        editing.set(true);
+        request_animation_frame(move || {
+            if let Some(input) = edit_input.get_untracked() {
+                let _ = input.focus();
+            }
+        });
+    };
     let edit_href = format!("{}?edit={id}", filter.path());
+    let back_to = match filter {
+        Filter::All => "all",
+        Filter::Active => "active",
+        Filter::Completed => "completed",
+    };
+
+    let done_label = title.with_value(|title| format!("Done: {title}"));
+    let edit_label = title.with_value(|title| format!("Edit: {title}"));
+    let delete_label = title.with_value(|title| format!("Delete: {title}"));
+
+    // Without JavaScript a checkbox cannot submit: this button, laid over it, does (the
+    // stylesheet hides it once the app runs). Both only matter before hydration, so both are
+    // fixed at render time.
+    let toggle_submit_label = title.with_value(|title| {
+        let verb = if completed.get_untracked() {
+            "Mark as active"
+        } else {
+            "Mark as complete"
+        };
+        format!("{verb}: {title}")
+    });
+    let toggle_submit_value = (!completed.get_untracked()).to_string();
+
+    let edit_form = move || {
+        editing.get().then(|| {
+            view! {
+                <form
+                    class="edit-form"
+                    method="post"
+                    action=EditTodo::PATH
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        save();
+                    }
+                >
+                    <input type="hidden" name="id" value=id.to_string() />
+                    // Sends a page-reload edit back to its list (the app saves without the form).
+                    <input type="hidden" name="back_to" value=back_to />
+                    <input
+                        class="edit"
+                        name="title"
+                        value=title.get_value()
+                        aria-label="Edit the to-do"
+                        autocomplete="off"
+                        autofocus=opened_by_url
+                        node_ref=edit_input
+                        on:keydown=on_keydown
+                        on:blur=move |_| save()
+                    />
+                </form>
+            }
+        })
+    };
 
     view! {
-        <li class:completed=completed class:editing=move || editing.get()>
+        <li class=move || match (completed.get(), editing.get()) {
+            (true, true) => "completed editing",
+            (true, false) => "completed",
+            (false, true) => "editing",
+            (false, false) => "",
+        }>
             <div class="view">
                 <form
                     class="toggle-form"
@@ -84,34 +151,23 @@ pub fn TodoItem(id: TodoId, filter: Filter) -> impl IntoView {
                     on:submit=|ev| ev.prevent_default()
                 >
                     <input type="hidden" name="id" value=id.to_string() />
-                    <input type="hidden" name="completed" value=move || (!completed()).to_string() />
+                    <input type="hidden" name="completed" value=toggle_submit_value />
                     <input
                         class="toggle"
                         type="checkbox"
                         prop:checked=completed
-                        aria-label=move || format!("Done: {}", title())
+                        aria-label=done_label
                         on:change=move |ev| store.set_completed(id, event_target_checked(&ev))
                     />
-                    // Without JavaScript a checkbox cannot submit: this button, laid over it, does.
-                    <Show when=move || !hydrated.get()>
-                        <button type="submit" class="toggle-submit">
-                            <span class="visually-hidden">
-                                {move || {
-                                    if completed() {
-                                        format!("Mark as active: {}", title())
-                                    } else {
-                                        format!("Mark as complete: {}", title())
-                                    }
-                                }}
-                            </span>
-                        </button>
-                    </Show>
+                    <button type="submit" class="toggle-submit">
+                        <span class="visually-hidden">{toggle_submit_label}</span>
+                    </button>
                 </form>
-                <label on:dblclick=move |_| start_editing()>{title}</label>
+                <label on:dblclick=move |_| start_editing()>{title.get_value()}</label>
                 <a
                     class="edit-link"
                     href=edit_href
-                    aria-label=move || format!("Edit: {}", title())
+                    aria-label=edit_label
                     on:click=move |ev| {
                         ev.prevent_default();
                         start_editing();
@@ -132,45 +188,11 @@ pub fn TodoItem(id: TodoId, filter: Filter) -> impl IntoView {
                     <button
                         type="submit"
                         class="destroy"
-                        aria-label=move || format!("Delete: {}", title())
+                        aria-label=delete_label
                     ></button>
                 </form>
             </div>
-            <Show when=move || editing.get()>
-                <form
-                    class="edit-form"
-                    method="post"
-                    action=EditTodo::PATH
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        save();
-                    }
-                >
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <Show when=move || !hydrated.get()>
-                        <input
-                            type="hidden"
-                            name="back_to"
-                            value=match filter {
-                                Filter::All => "all",
-                                Filter::Active => "active",
-                                Filter::Completed => "completed",
-                            }
-                        />
-                    </Show>
-                    <input
-                        class="edit"
-                        name="title"
-                        value=title
-                        aria-label="Edit the to-do"
-                        autocomplete="off"
-                        autofocus=opened_by_url
-                        node_ref=edit_input
-                        on:keydown=on_keydown
-                        on:blur=move |_| save()
-                    />
-                </form>
-            </Show>
+            {edit_form}
         </li>
     }
 }

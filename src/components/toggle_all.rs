@@ -2,12 +2,11 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use crate::{app::Hydrated, server_fns::todos::SetAllCompleted, state::TodoStore};
+use crate::{server_fns::todos::SetAllCompleted, state::TodoStore};
 
 #[component]
 pub fn ToggleAll() -> impl IntoView {
     let store = TodoStore::use_context();
-    let Hydrated(hydrated) = expect_context::<Hydrated>();
     let all_done = move || store.all_completed();
 
     view! {
@@ -27,15 +26,14 @@ pub fn ToggleAll() -> impl IntoView {
             />
             <label for="toggle-all">"Mark all as complete"</label>
             // Without JavaScript a checkbox cannot submit: this button, laid over it, does.
-            <Show when=move || !hydrated.get()>
-                <button type="submit" class="toggle-all-submit">
-                    <span class="visually-hidden">
-                        {move || {
-                            if all_done() { "Mark all as active" } else { "Mark all as complete" }
-                        }}
-                    </span>
-                </button>
-            </Show>
+            // The stylesheet hides it once the app runs.
+            <button type="submit" class="toggle-all-submit">
+                <span class="visually-hidden">
+                    {move || {
+                        if all_done() { "Mark all as active" } else { "Mark all as complete" }
+                    }}
+                </span>
+            </button>
         </form>
     }
 }

@@ -2,6 +2,7 @@
 
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     app::Hydrated,
@@ -9,7 +10,7 @@ use crate::{
         error_banner::ErrorBanner, new_todo::NewTodo, todo_footer::TodoFooter, todo_item::TodoItem,
         toggle_all::ToggleAll,
     },
-    domain::Filter,
+    domain::{Filter, TodoId},
     state::TodoStore,
 };
 
@@ -67,17 +68,31 @@ pub fn TodosPage(filter: Filter) -> impl IntoView {
 #[component]
 fn TodoList(filter: Filter) -> impl IntoView {
     let store = TodoStore::use_context();
-    view! {
-        <Show when=move || !store.is_empty()>
-            <section class="main">
-                <ToggleAll />
-                <ul class="todo-list">
-                    <For each=move || store.visible_ids(filter) key=|id| *id let:id>
-                        <TodoItem id filter />
-                    </For>
-                </ul>
-            </section>
-            <TodoFooter filter />
-        </Show>
+    // `?edit=<id>` opens that to-do's edit form: how editing works without JavaScript.
+    let edit_in_url = use_query_map().with_untracked(|query| {
+        query
+            .get_str("edit")
+            .and_then(|id| id.parse().ok())
+            .map(TodoId)
+    });
+    let has_todos = Memo::new(move |_| !store.is_empty());
+    move || {
+        has_todos.get().then(|| {
+            view! {
+                <section class="main">
+                    <ToggleAll />
+                    <ul class="todo-list">
+                        <For
+                            each=move || store.visible(filter)
+                            key=|entry| (entry.id, entry.title.clone())
+                            let:entry
+                        >
+                            <TodoItem entry filter edit_in_url store />
+                        </For>
+                    </ul>
+                </section>
+                <TodoFooter filter />
+            }
+        })
     }
 }

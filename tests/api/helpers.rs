@@ -171,6 +171,14 @@ impl TestApp {
         self.call_ok("add", &[("title", title)]).await
     }
 
+    /// Marks `todo` (as returned by `add`) done or not, returning the updated to-do.
+    pub async fn set_completed(&self, todo: &Value, completed: bool) -> Value {
+        let id = todo["id"].to_string();
+        let completed = completed.to_string();
+        self.call_ok("set_completed", &[("id", &id), ("completed", &completed)])
+            .await
+    }
+
     pub async fn list(&self) -> Vec<Value> {
         self.call_ok("list", &[]).await
     }

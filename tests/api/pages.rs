@@ -17,12 +17,7 @@ both!(
 async fn first_load_renders_the_list(app: &TestApp) {
     app.add("Buy milk").await;
     let second = app.add("Walk the dog").await;
-    let _: serde_json::Value = app
-        .call_ok(
-            "set_completed",
-            &[("id", &second["id"].to_string()), ("completed", "true")],
-        )
-        .await;
+    app.set_completed(&second, true).await;
     let (status, html) = app.page("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(r#"class="new-todo""#));
@@ -35,12 +30,7 @@ async fn first_load_renders_the_list(app: &TestApp) {
 async fn filters_are_real_urls(app: &TestApp) {
     let done = app.add("done thing").await;
     app.add("open thing").await;
-    let _: serde_json::Value = app
-        .call_ok(
-            "set_completed",
-            &[("id", &done["id"].to_string()), ("completed", "true")],
-        )
-        .await;
+    app.set_completed(&done, true).await;
 
     let (_, active) = app.page("/active").await;
     // The page also carries the whole list as data for hydration: look at the rendered items.

@@ -66,15 +66,10 @@ async fn title_limit_counts_characters(app: &TestApp) {
 
 async fn toggles_one_to_do(app: &TestApp) {
     let todo = app.add("Water the plants").await;
-    let id = todo["id"].to_string();
-    let done: Value = app
-        .call_ok("set_completed", &[("id", &id), ("completed", "true")])
-        .await;
+    let done = app.set_completed(&todo, true).await;
     assert_eq!(done["completed"], true);
     assert_eq!(app.list().await[0]["completed"], true);
-    let undone: Value = app
-        .call_ok("set_completed", &[("id", &id), ("completed", "false")])
-        .await;
+    let undone = app.set_completed(&todo, false).await;
     assert_eq!(undone["completed"], false);
 }
 
@@ -127,12 +122,7 @@ async fn deletes_and_clears_completed(app: &TestApp) {
     let _: () = app
         .call_ok("delete", &[("id", &gone["id"].to_string())])
         .await;
-    let _: Value = app
-        .call_ok(
-            "set_completed",
-            &[("id", &done["id"].to_string()), ("completed", "true")],
-        )
-        .await;
+    app.set_completed(&done, true).await;
     let cleared: u64 = app.call_ok("clear_completed", &[]).await;
     assert_eq!(cleared, 1);
     let list = app.list().await;

@@ -76,8 +76,11 @@ impl Db {
             .foreign_keys(true);
         // One writer: SQLite allows one write transaction at a time, so writes queue in
         // the pool instead of failing with "database is locked".
+        // A local file cannot drop a connection the way a network can: skip the ping that
+        // sqlx otherwise sends through each connection's worker thread on every acquire.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await
             .context("opening the SQLite database for writing")?;
@@ -88,6 +91,7 @@ impl Db {
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get().max(4)) as u32;
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
+            .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await
             .context("opening the SQLite database for reading")?;

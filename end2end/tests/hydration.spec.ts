@@ -48,3 +48,30 @@ test('looks right on a phone', async ({ page, request }) => {
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(scrollWidth).toBeLessThanOrEqual(360);
 });
+
+test('follows the light or dark colour scheme', async ({ browser }) => {
+  const background = async (colorScheme: 'light' | 'dark') => {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    await page.goto('/');
+    const color = await page.evaluate(() => getComputedStyle(document.querySelector('main.todoapp')!).backgroundColor);
+    await context.close();
+    const [r, g, b] = color.match(/\d+/g)!.map(Number);
+    return (r + g + b) / 3;
+  };
+  expect(await background('light')).toBeGreaterThan(200);
+  expect(await background('dark')).toBeLessThan(60);
+});
+
+test('shows keyboard focus', async ({ page, request }) => {
+  await seed(request, 'focus me');
+  await page.goto('/');
+  await waitForHydration(page);
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    return { className: el.className, outline: getComputedStyle(el).outlineStyle };
+  });
+  expect(focused.className).toBe('toggle-all');
+  expect(focused.outline).not.toBe('none');
+});

@@ -29,6 +29,11 @@ impl AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
+        if matches!(err, sqlx::Error::PoolClosed) {
+            // Only while shutting down: a request that outlived its connection.
+            tracing::info!("a request ended after the database closed for shutdown");
+            return AppError::Internal;
+        }
         AppError::internal(err)
     }
 }

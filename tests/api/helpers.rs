@@ -221,3 +221,19 @@ pub async fn reopen(app: &TestApp) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     start(app.backend, app.database_url.clone(), None, data_dir).await
 }
+
+/// Runs one SQL statement on the app's database, behind the app's back.
+pub async fn execute(app: &TestApp, sql: &str) {
+    match app.backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            conn.execute(sql).await.unwrap();
+        }
+        Backend::Postgres => {
+            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
+            conn.execute(sql).await.unwrap();
+        }
+    }
+}

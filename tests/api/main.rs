@@ -1,6 +1,7 @@
 //! Integration tests: the real server on port 0 with a fresh database, called over HTTP.
 //! Every case runs twice, on SQLite and on PostgreSQL.
 
+mod cli;
 mod helpers;
 mod pages;
 mod todos;

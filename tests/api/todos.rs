@@ -20,6 +20,7 @@ both!(
     a_second_server_sees_the_same_data,
     plain_form_posts_redirect_back,
     errors_never_leak_internals,
+    database_failures_get_a_generic_message,
 );
 
 async fn error_of(response: reqwest::Response) -> (StatusCode, Value) {
@@ -253,4 +254,19 @@ async fn errors_never_leak_internals(app: &TestApp) {
     for word in ["sqlx", "SQL", "invalid digit", "panicked"] {
         assert!(!text.contains(word), "{text}");
     }
+}
+
+async fn database_failures_get_a_generic_message(app: &TestApp) {
+    app.add("before the failure").await;
+    // Break the database under the running server.
+    crate::helpers::execute(app, "DROP TABLE todos").await;
+    for (function, form) in [("list", vec![]), ("add", vec![("title", "after")])] {
+        let (status, body) = error_of(app.call(function, &form).await).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{function}");
+        assert_eq!(body, "Internal");
+    }
+    let (status, html) = app.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Something went wrong on our side"), "{html}");
+    assert!(!html.contains("no such table") && !html.contains("does not exist"));
 }

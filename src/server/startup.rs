@@ -9,6 +9,7 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
+    serve::ListenerExt,
     Router,
 };
 use leptos::prelude::*;
@@ -89,7 +90,14 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(address = %self.local_addr(), "Tick is listening");
-        let served = axum::serve(self.listener, self.router)
+        // Streamed pages go out in several writes: without TCP_NODELAY, Nagle's algorithm
+        // holds the later ones until the client's delayed ACK, some 40 ms per response.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %err, "cannot set TCP_NODELAY");
+            }
+        });
+        let served = axum::serve(listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await;
         self.db.close().await;

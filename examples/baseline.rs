@@ -46,18 +46,14 @@ async fn page(State(pool): State<SqlitePool>) -> Html<String> {
         let id = todo.id;
         let _ = write!(
             html,
-            "<li class=\"{class}\"><div class=\"view\"><form method=\"post\" \
-             action=\"/fn/todos/set_completed\" class=\"toggle-form\">\
-             <input type=\"hidden\" name=\"id\" value=\"{id}\">\
-             <input type=\"hidden\" name=\"completed\" value=\"{next}\">\
+            "<li class=\"{class}\"><form class=\"view\" method=\"post\" \
+             action=\"/fn/todos/set_completed\"><input type=\"hidden\" name=\"id\" value=\"{id}\">\
              <input type=\"checkbox\" aria-label=\"Done: {title}\" class=\"toggle\"{checked}>\
-             <button type=\"submit\" class=\"toggle-submit\"><span class=\"visually-hidden\">\
-             {verb}: {title}</span></button></form><label>{title}</label>\
-             <a href=\"/?edit={id}\" aria-label=\"Edit: {title}\" class=\"edit-link\">\
-             <span aria-hidden=\"true\">✎</span></a><form method=\"post\" \
-             action=\"/fn/todos/delete\" class=\"destroy-form\">\
-             <input type=\"hidden\" name=\"id\" value=\"{id}\"><button type=\"submit\" \
-             aria-label=\"Delete: {title}\" class=\"destroy\"></button></form></div></li>",
+             <button type=\"submit\" name=\"completed\" value=\"{next}\" \
+             aria-label=\"{verb}: {title}\" class=\"toggle-submit\"></button>\
+             <label>{title}</label><a href=\"/?edit={id}\" aria-label=\"Edit: {title}\" \
+             class=\"edit-link\">✎</a><button type=\"submit\" formaction=\"/fn/todos/delete\" \
+             aria-label=\"Delete: {title}\" class=\"destroy\"></button></form></li>",
             checked = if todo.completed { " checked" } else { "" },
         );
     }

@@ -136,6 +136,18 @@ test.describe('editing', () => {
     await expect(todoItems(page).locator('label')).toHaveText(['one', 'three']);
   });
 
+  test('an edit address opens the editor, and saving returns to the list address', async ({ page }) => {
+    const href = await page.getByRole('link', { name: 'Edit: three' }).getAttribute('href');
+    await page.goto(href!);
+    await waitForHydration(page);
+    const item = todoItems(page).nth(2);
+    await expect(item).toHaveClass(/editing/);
+    await item.locator('input.edit').fill('three, edited');
+    await item.locator('input.edit').press('Enter');
+    await expect(page).toHaveURL(/\/$/);
+    await expect(todoItems(page).locator('label')).toHaveText(['one', 'two', 'three, edited']);
+  });
+
   test('the edit button opens the editor from the keyboard', async ({ page }) => {
     await page.getByRole('link', { name: 'Edit: two' }).focus();
     await page.keyboard.press('Enter');

@@ -31,20 +31,21 @@ pub fn TodoItem(
     let editing = RwSignal::new(opened_by_url);
     let edit_input = NodeRef::<html::Input>::new();
 
-    // Leaves edit mode, dropping `?edit=` from the address if it was there.
+    // Leaves edit mode; the row the address opened also drops `?edit=` from it. Only that row
+    // looks up the router (event handlers run outside the component, so look it up now).
+    let navigate = StoredValue::new(opened_by_url.then(leptos_router::hooks::use_navigate));
     let close_editor = move || {
         editing.set(false);
-        if edit_in_url.is_some() {
-            let navigate = leptos_router::hooks::use_navigate();
-            navigate(
-                filter.path(),
-                NavigateOptions {
+        navigate.with_value(|navigate| {
+            if let Some(navigate) = navigate {
+                let options = NavigateOptions {
                     replace: true,
                     scroll: false,
                     ..Default::default()
-                },
-            );
-        }
+                };
+                navigate(filter.path(), options);
+            }
+        });
     };
     let save = move || {
         if !editing.get_untracked() {
@@ -143,26 +144,29 @@ pub fn TodoItem(
             (false, true) => "editing",
             (false, false) => "",
         }>
-            <div class="view">
-                <form
-                    class="toggle-form"
-                    method="post"
-                    action=SetCompleted::PATH
-                    on:submit=|ev| ev.prevent_default()
-                >
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <input type="hidden" name="completed" value=toggle_submit_value />
-                    <input
-                        class="toggle"
-                        type="checkbox"
-                        prop:checked=completed
-                        aria-label=done_label
-                        on:change=move |ev| store.set_completed(id, event_target_checked(&ev))
-                    />
-                    <button type="submit" class="toggle-submit">
-                        <span class="visually-hidden">{toggle_submit_label}</span>
-                    </button>
-                </form>
+            // One form holds the row's page-reload actions: the toggle button posts to its
+            // action, the delete button to its own `formaction`.
+            <form
+                class="view"
+                method="post"
+                action=SetCompleted::PATH
+                on:submit=|ev| ev.prevent_default()
+            >
+                <input type="hidden" name="id" value=id.to_string() />
+                <input
+                    class="toggle"
+                    type="checkbox"
+                    prop:checked=completed
+                    aria-label=done_label
+                    on:change=move |ev| store.set_completed(id, event_target_checked(&ev))
+                />
+                <button
+                    type="submit"
+                    class="toggle-submit"
+                    name="completed"
+                    value=toggle_submit_value
+                    aria-label=toggle_submit_label
+                ></button>
                 <label on:dblclick=move |_| start_editing()>{title.get_value()}</label>
                 <a
                     class="edit-link"
@@ -173,25 +177,19 @@ pub fn TodoItem(
                         start_editing();
                     }
                 >
-                    <span aria-hidden="true">"✎"</span>
+                    "✎"
                 </a>
-                <form
-                    class="destroy-form"
-                    method="post"
-                    action=DeleteTodo::PATH
-                    on:submit=move |ev| {
+                <button
+                    type="submit"
+                    class="destroy"
+                    formaction=DeleteTodo::PATH
+                    aria-label=delete_label
+                    on:click=move |ev| {
                         ev.prevent_default();
                         store.delete(id);
                     }
-                >
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <button
-                        type="submit"
-                        class="destroy"
-                        aria-label=delete_label
-                    ></button>
-                </form>
-            </div>
+                ></button>
+            </form>
             {edit_form}
         </li>
     }

@@ -165,7 +165,7 @@ fn router(state: AppState) -> Router {
                 .on_response(|res: &Response, latency: Duration, _span: &Span| {
                     tracing::info!(
                         status = res.status().as_u16(),
-                        ms = latency.as_secs_f64() * 1000.0,
+                        micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
                         "served"
                     );
                 })

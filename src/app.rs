@@ -36,8 +36,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Whether the page has been hydrated: controls that exist only for forms without JavaScript
-/// read this and step aside once the app runs in the browser.
+/// Whether the page has been hydrated. The page shows it as `data-hydrated`, which the
+/// stylesheet uses to hide the controls that exist only for forms without JavaScript.
 #[derive(Clone, Copy)]
 pub struct Hydrated(pub ReadSignal<bool>);
 

@@ -83,11 +83,6 @@ pub fn TodoItem(
         });
     };
     let edit_href = format!("{}?edit={id}", filter.path());
-    let back_to = match filter {
-        Filter::All => "all",
-        Filter::Active => "active",
-        Filter::Completed => "completed",
-    };
 
     let done_label = title.with_value(|title| format!("Done: {title}"));
     let edit_label = title.with_value(|title| format!("Edit: {title}"));
@@ -120,7 +115,7 @@ pub fn TodoItem(
                 >
                     <input type="hidden" name="id" value=id.to_string() />
                     // Sends a page-reload edit back to its list (the app saves without the form).
-                    <input type="hidden" name="back_to" value=back_to />
+                    <input type="hidden" name="back_to" value=filter.as_str() />
                     <input
                         class="edit"
                         name="title"

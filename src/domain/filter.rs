@@ -23,6 +23,15 @@ impl Filter {
         }
     }
 
+    /// The name a form field carries for this filter (its serde form).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Filter::All => "all",
+            Filter::Active => "active",
+            Filter::Completed => "completed",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Filter::All => "All",
@@ -49,6 +58,14 @@ mod tests {
         assert!(Filter::All.shows(true) && Filter::All.shows(false));
         assert!(Filter::Active.shows(false) && !Filter::Active.shows(true));
         assert!(Filter::Completed.shows(true) && !Filter::Completed.shows(false));
+    }
+
+    #[test]
+    fn form_names_are_the_serde_names() {
+        for filter in Filter::ALL {
+            let json = serde_json::to_string(&filter).unwrap();
+            assert_eq!(json, format!("\"{}\"", filter.as_str()));
+        }
     }
 
     #[test]

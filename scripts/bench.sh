@@ -26,18 +26,23 @@ wait_for() { for _ in $(seq 100); do curl -fs "$1" >/dev/null && return 0; sleep
 TICK_ADDR=127.0.0.1:$TICK_PORT TICK_DATA_DIR="$work" TICK_LOG=warn LEPTOS_SITE_ROOT=target/site \
   target/release/tick & pids+=($!)
 wait_for "http://127.0.0.1:$TICK_PORT/healthz"
+# One account; its session cookie goes with every request, as a signed-in browser's would.
+jar="$work/cookies"
+curl -fs -o /dev/null -c "$jar" -d "username=bench&password=benchmark%20pass%20phrase" \
+  "http://127.0.0.1:$TICK_PORT/fn/account/sign_up"
 for n in $(seq 50); do
-  curl -fs -o /dev/null -X POST -d "title=To-do number $n with a realistic title" \
+  curl -fs -o /dev/null -b "$jar" -X POST -d "title=To-do number $n with a realistic title" \
     "http://127.0.0.1:$TICK_PORT/fn/todos/add"
 done
+session=$(awk '$6 == "tick_session" { print $7 }' "$jar")
 target/release/examples/baseline "$work/tick.db" "127.0.0.1:$BASE_PORT" & pids+=($!)
 wait_for "http://127.0.0.1:$BASE_PORT/"
 
-rps() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "$1" | awk '/Requests\/sec/ { print $2 }'; }
-wrk -t2 -c8 -d2s "http://127.0.0.1:$TICK_PORT/" >/dev/null # warm up
+rps() { wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -H "Cookie: tick_session=$session" "$1" | awk '/Requests\/sec/ { print $2 }'; }
+wrk -t2 -c8 -d2s -H "Cookie: tick_session=$session" "http://127.0.0.1:$TICK_PORT/" >/dev/null # warm up
 wrk -t2 -c8 -d2s "http://127.0.0.1:$BASE_PORT/" >/dev/null
 base=$(rps "http://127.0.0.1:$BASE_PORT/")
 tick=$(rps "http://127.0.0.1:$TICK_PORT/")
 echo "baseline (axum+sqlx, plain HTML): $base req/s"
-echo "tick (Leptos SSR page):           $tick req/s"
+echo "tick (Leptos SSR page, signed in): $tick req/s"
 awk -v t="$tick" -v b="$base" 'BEGIN { printf "tick / baseline: %.0f%% (target: at least 70%%)\n", 100 * t / b }'

@@ -3,18 +3,30 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Outlet, ProtectedParentRoute, ProtectedRoute, Route, Router, Routes},
     path, SsrMode,
 };
 
 use crate::{
+    components::account_bar::AccountBar,
     domain::Filter,
-    pages::{not_found::NotFound, todos::TodosPage},
-    state::TodoStore,
+    pages::{
+        log_in::LogInPage, not_found::NotFound, settings::SettingsPage, sign_up::SignUpPage,
+        todos::TodosPage,
+    },
+    server_fns::account::HOME,
+    state::{Account, TodoStore},
 };
+
+/// Where visitors who are not signed in are sent.
+const LOG_IN: &str = "/login";
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page's Content-Security-Policy carries the nonce Leptos puts on its inline scripts.
+    #[cfg(feature = "ssr")]
+    crate::server::security::set_page_policy();
+
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -48,37 +60,71 @@ pub fn App() -> impl IntoView {
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| set_hydrated.set(true));
     provide_context(Hydrated(hydrated));
+    let account = Account::provide();
+    let signed_in = move || account.signed_in();
+    let signed_out = move || account.signed_in().map(|signed_in| !signed_in);
 
+    // Async: the server sends the whole page at once, so it is complete without JavaScript
+    // (out-of-order streaming needs a script to place late content). A page that is not for
+    // this visitor answers with a redirect: to /login when signed out, home when signed in.
     view! {
         <Router>
-            <StoreProvider>
-                // Async: the server sends the whole page at once, so it is complete without
-                // JavaScript (out-of-order streaming needs a script to place late content).
-                <Routes fallback=NotFound>
+            <Suspense>
+                <AccountBar />
+            </Suspense>
+            <Routes fallback=NotFound>
+                <ProtectedRoute
+                    path=path!("/login")
+                    view=LogInPage
+                    condition=signed_out
+                    redirect_path=|| HOME
+                    ssr=SsrMode::Async
+                />
+                <ProtectedRoute
+                    path=path!("/signup")
+                    view=SignUpPage
+                    condition=signed_out
+                    redirect_path=|| HOME
+                    ssr=SsrMode::Async
+                />
+                <ProtectedRoute
+                    path=path!("/settings")
+                    view=SettingsPage
+                    condition=signed_in
+                    redirect_path=|| LOG_IN
+                    ssr=SsrMode::Async
+                />
+                <ProtectedParentRoute
+                    path=path!("")
+                    view=TodosLayout
+                    condition=signed_in
+                    redirect_path=|| LOG_IN
+                    ssr=SsrMode::Async
+                >
                     <Route
-                        path=path!("/")
+                        path=path!("")
                         view=|| view! { <TodosPage filter=Filter::All /> }
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/active")
+                        path=path!("active")
                         view=|| view! { <TodosPage filter=Filter::Active /> }
                         ssr=SsrMode::Async
                     />
                     <Route
-                        path=path!("/completed")
+                        path=path!("completed")
                         view=|| view! { <TodosPage filter=Filter::Completed /> }
                         ssr=SsrMode::Async
                     />
-                </Routes>
-            </StoreProvider>
+                </ProtectedParentRoute>
+            </Routes>
         </Router>
     }
 }
 
-/// Holds the list above the routes, so switching filters keeps it.
+/// Holds the list above the filter routes, so switching filters keeps it.
 #[component]
-fn StoreProvider(children: Children) -> impl IntoView {
+fn TodosLayout() -> impl IntoView {
     TodoStore::provide();
-    children()
+    view! { <Outlet /> }
 }

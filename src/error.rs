@@ -6,7 +6,7 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::domain::TodoTitleError;
+use crate::domain::{PasswordError, TodoTitleError, UsernameError};
 
 /// Every failure a server function can report. Serialised as JSON for the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -19,6 +19,21 @@ pub enum AppError {
     BadRequest,
     #[error("That to-do does not exist (it may have been deleted).")]
     NotFound,
+    /// No one is logged in (or the session has ended).
+    #[error("Please log in to continue.")]
+    Unauthorized,
+    /// The same words whether the user exists or not.
+    #[error("Wrong username or password.")]
+    WrongCredentials,
+    /// A state-changing request sent from another site (cross-site request forgery).
+    #[error("This request came from another site, so it was refused.")]
+    CrossSite,
+    /// The name is taken, or similar: the input is fine but clashes with what exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many failed log-ins; try again after `retry_after_secs`.
+    #[error("Too many failed log-ins. Please try again in {}.", minutes(*retry_after_secs))]
+    TooManyAttempts { retry_after_secs: u64 },
     /// The browser could not reach the server.
     #[error("Could not reach the server. Check your connection and try again.")]
     Network,
@@ -32,17 +47,35 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Invalid(_) | AppError::BadRequest => 400,
+            AppError::Unauthorized | AppError::WrongCredentials => 401,
+            AppError::CrossSite => 403,
             AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyAttempts { .. } => 429,
             AppError::Network | AppError::Internal => 500,
         }
     }
 }
 
-impl From<TodoTitleError> for AppError {
-    fn from(err: TodoTitleError) -> Self {
-        AppError::Invalid(err.to_string())
+/// "1 minute", "5 minutes": rounded up, never "0 minutes".
+fn minutes(secs: u64) -> String {
+    match secs.div_ceil(60).max(1) {
+        1 => "1 minute".to_owned(),
+        n => format!("{n} minutes"),
     }
 }
+
+macro_rules! invalid_from {
+    ($($rule:ty),*) => {$(
+        impl From<$rule> for AppError {
+            fn from(err: $rule) -> Self {
+                AppError::Invalid(err.to_string())
+            }
+        }
+    )*};
+}
+
+invalid_from!(TodoTitleError, UsernameError, PasswordError);
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
@@ -71,7 +104,36 @@ mod tests {
         assert_eq!(AppError::Invalid("x".into()).status(), 400);
         assert_eq!(AppError::BadRequest.status(), 400);
         assert_eq!(AppError::NotFound.status(), 404);
+        assert_eq!(AppError::Unauthorized.status(), 401);
+        assert_eq!(AppError::WrongCredentials.status(), 401);
+        assert_eq!(AppError::CrossSite.status(), 403);
+        assert_eq!(AppError::Conflict("taken".into()).status(), 409);
+        assert_eq!(
+            AppError::TooManyAttempts {
+                retry_after_secs: 1
+            }
+            .status(),
+            429
+        );
         assert_eq!(AppError::Internal.status(), 500);
+    }
+
+    #[test]
+    fn waits_are_told_in_whole_minutes() {
+        let wait = |secs| {
+            AppError::TooManyAttempts {
+                retry_after_secs: secs,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            wait(0),
+            "Too many failed log-ins. Please try again in 1 minute."
+        );
+        assert_eq!(
+            wait(61),
+            "Too many failed log-ins. Please try again in 2 minutes."
+        );
     }
 
     #[test]

@@ -1,6 +1,33 @@
 import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 
-/** Empties the list through the app's own server functions. */
+/** The password of every account the specs create. */
+export const PASSWORD = 'correct horse battery staple';
+
+let accounts = 0;
+/** A username no other spec uses (at most 32 characters). */
+export function uniqueUsername(): string {
+  accounts += 1;
+  return `e2e_${Date.now().toString(36)}_${accounts}_${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/**
+ * Signs up a fresh account through the page's own request context, so the browser context
+ * holds its session cookie: every spec starts logged in, on an empty list of its own.
+ */
+export async function signUp(page: Page): Promise<string> {
+  const username = uniqueUsername();
+  const res = await page.request.post('/fn/account/sign_up', { form: { username, password: PASSWORD } });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  return username;
+}
+
+/** Logs `username` in within `request`'s context (a second browser, say). */
+export async function logIn(request: APIRequestContext, username: string, password = PASSWORD) {
+  const res = await request.post('/fn/account/log_in', { form: { username, password } });
+  expect(res.ok(), await res.text()).toBeTruthy();
+}
+
+/** Empties the signed-in user's list through the app's own server functions. */
 export async function resetList(request: APIRequestContext) {
   const all = await request.post('/fn/todos/set_all_completed', { form: { completed: 'true' } });
   expect(all.ok()).toBeTruthy();
@@ -16,9 +43,9 @@ export async function seed(request: APIRequestContext, ...titles: string[]) {
   }
 }
 
-/** Waits until the page is hydrated (the Wasm app runs). */
+/** Waits until the page is hydrated (the Wasm app runs). Every page's `main` shows it. */
 export async function waitForHydration(page: Page) {
-  await expect(page.locator('main.todoapp')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('main')).toHaveAttribute('data-hydrated', 'true');
 }
 
 export const todoItems = (page: Page): Locator => page.locator('ul.todo-list > li');

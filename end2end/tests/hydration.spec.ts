@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { addTodos, resetList, seed, todoItems, waitForHydration } from './helpers';
+import { addTodos, seed, signUp, todoItems, waitForHydration } from './helpers';
 
-test.beforeEach(async ({ request }) => {
-  await resetList(request);
+test.beforeEach(async ({ page }) => {
+  await signUp(page);
 });
 
-test('hydrates without errors, warnings or failed requests', async ({ page, request }) => {
-  await seed(request, 'from the server');
+test('hydrates without errors, warnings or failed requests', async ({ page }) => {
+  await seed(page.request, 'from the server');
   const problems: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
@@ -38,8 +38,8 @@ test('serves a favicon and hashed assets with long cache headers', async ({ page
   expect(js.headers()['cache-control']).toContain('immutable');
 });
 
-test('looks right on a phone', async ({ page, request }) => {
-  await seed(request, 'A to-do with a rather long title that has to wrap on a narrow screen');
+test('looks right on a phone', async ({ page }) => {
+  await seed(page.request, 'A to-do with a rather long title that has to wrap on a narrow screen');
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto('/');
   await waitForHydration(page);
@@ -54,7 +54,8 @@ test('follows the light or dark colour scheme', async ({ browser }) => {
     const context = await browser.newContext({ colorScheme });
     const page = await context.newPage();
     await page.goto('/');
-    const color = await page.evaluate(() => getComputedStyle(document.querySelector('main.todoapp')!).backgroundColor);
+    // Signed out: the log-in page, on the page background.
+    const color = await page.evaluate(() => getComputedStyle(document.body.parentElement!).backgroundColor);
     await context.close();
     const [r, g, b] = color.match(/\d+/g)!.map(Number);
     return (r + g + b) / 3;
@@ -63,8 +64,8 @@ test('follows the light or dark colour scheme', async ({ browser }) => {
   expect(await background('dark')).toBeLessThan(60);
 });
 
-test('shows keyboard focus', async ({ page, request }) => {
-  await seed(request, 'focus me');
+test('shows keyboard focus', async ({ page }) => {
+  await seed(page.request, 'focus me');
   await page.goto('/');
   await waitForHydration(page);
   await page.keyboard.press('Tab');

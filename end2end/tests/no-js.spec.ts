@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { resetList, todoItems } from './helpers';
+import { signUp, todoItems } from './helpers';
 
 // JavaScript is off in this project: every action is a plain HTML form post and a redirect.
 
-test.beforeEach(async ({ page, request }) => {
-  await resetList(request);
+test.beforeEach(async ({ page }) => {
+  await signUp(page);
   await page.goto('/');
 });
 

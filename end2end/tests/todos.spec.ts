@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { addTodos, newTodo, resetList, seed, todoItems, waitForHydration } from './helpers';
+import { addTodos, logIn, newTodo, resetList, seed, signUp, todoItems, waitForHydration } from './helpers';
 
-test.beforeEach(async ({ page, request }) => {
-  await resetList(request);
+let username: string;
+
+test.beforeEach(async ({ page }) => {
+  username = await signUp(page);
   await page.goto('/');
   await waitForHydration(page);
 });
@@ -219,8 +221,8 @@ test.describe('filters', () => {
     await expect(page.getByRole('link', { name: 'All' })).toHaveClass(/selected/);
   });
 
-  test('are rendered by the server on first load', async ({ page, request }) => {
-    await seed(request, 'server one');
+  test('are rendered by the server on first load', async ({ page }) => {
+    await seed(page.request, 'server one');
     await page.goto('/completed');
     await expect(page.getByRole('link', { name: 'Completed' })).toHaveClass(/selected/);
     await expect(todoItems(page)).toHaveCount(0);
@@ -245,6 +247,7 @@ test.describe('the database is the source of truth', () => {
     await expect(todoItems(page).nth(0)).toHaveClass(/completed/);
 
     const other = await browser.newContext();
+    await logIn(other.request, username);
     const second = await other.newPage();
     await second.goto('/');
     await expect(todoItems(second).locator('label')).toHaveText(['shared one', 'shared two']);
@@ -277,9 +280,9 @@ test.describe('in-place updates', () => {
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
   });
 
-  test('a to-do deleted elsewhere is reported and leaves the list', async ({ page, request }) => {
+  test('a to-do deleted elsewhere is reported and leaves the list', async ({ page }) => {
     await addTodos(page, 'doomed');
-    await resetList(request);
+    await resetList(page.request);
     await todoItems(page).nth(0).locator('input.toggle').click();
     await expect(page.getByRole('alert')).toContainText('does not exist');
     await expect(todoItems(page)).toHaveCount(0);

@@ -1,6 +1,9 @@
-//! Reusable pieces of the to-do page. Each works as a plain HTML form without JavaScript.
+//! Reusable views. Each works as a plain HTML form without JavaScript.
 
+pub mod account_bar;
+pub mod credentials;
 pub mod error_banner;
+pub mod form_error;
 pub mod new_todo;
 pub mod todo_footer;
 pub mod todo_item;

@@ -1,7 +1,9 @@
 //! Domain types shared by the browser and the server, each parsed once at the boundary.
 
+mod account;
 mod filter;
 mod todo;
 
+pub use account::{Password, PasswordError, UserId, UserView, Username, UsernameError};
 pub use filter::Filter;
 pub use todo::{Todo, TodoId, TodoTitle, TodoTitleError};

@@ -1,4 +1,7 @@
 //! One routed page per module.
 
+pub mod log_in;
 pub mod not_found;
+pub mod settings;
+pub mod sign_up;
 pub mod todos;

@@ -1,6 +1,6 @@
 //! Settings from the command line and the environment (`tick --help`).
 
-use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
 use clap::Parser;
 
@@ -34,6 +34,59 @@ pub struct Config {
     /// Directory holding the built site (`pkg/` and static files), as cargo-leptos writes it.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+
+    /// Mark the session cookie `Secure`: turn on when Tick is served over HTTPS.
+    #[arg(long, env = "TICK_SECURE_COOKIE", default_value_t = false)]
+    pub secure_cookie: bool,
+
+    /// A session ends after this long without a request (`90s`, `30m`, `12h`, `14d`).
+    #[arg(long, env = "TICK_SESSION_IDLE", default_value = "14d")]
+    pub session_idle: Span,
+
+    /// A session ends this long after log-in, however active.
+    #[arg(long, env = "TICK_SESSION_MAX_AGE", default_value = "30d")]
+    pub session_max_age: Span,
+
+    /// Failed log-ins allowed per username in each throttle window; more get 429.
+    #[arg(long, env = "TICK_LOGIN_FAILURES_PER_USER", default_value_t = 5)]
+    pub login_failures_per_user: u32,
+
+    /// Failed log-ins allowed per client address in each throttle window; more get 429.
+    #[arg(long, env = "TICK_LOGIN_FAILURES_PER_ADDRESS", default_value_t = 20)]
+    pub login_failures_per_address: u32,
+
+    /// The log-in throttle window.
+    #[arg(long, env = "TICK_LOGIN_WINDOW", default_value = "15m")]
+    pub login_window: Span,
+}
+
+/// A length of time written as a number and a unit: `45s`, `30m`, `12h`, `14d`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span(pub Duration);
+
+impl FromStr for Span {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let (number, unit) = s.split_at(split);
+        let number: u64 = number
+            .parse()
+            .map_err(|_| format!("'{s}' is not a length of time such as 45s, 30m, 12h or 14d"))?;
+        let unit_secs = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 60 * 60,
+            "d" => 24 * 60 * 60,
+            _ => return Err(format!("'{s}' needs a unit: s, m, h or d")),
+        };
+        let secs = number
+            .checked_mul(unit_secs)
+            .filter(|&secs| secs > 0)
+            .ok_or_else(|| format!("'{s}' must be more than zero and less than forever"))?;
+        Ok(Span(Duration::from_secs(secs)))
+    }
 }
 
 /// A database URL. It may hold a password, so `Debug` hides everything after the scheme.
@@ -88,5 +141,18 @@ mod tests {
         let config = Config::try_parse_from(["tick"]).unwrap();
         assert_eq!(config.addr.port(), 3000);
         assert_eq!(config.data_dir, PathBuf::from("data"));
+        assert!(!config.secure_cookie);
+        assert_eq!(config.session_idle.0, Duration::from_secs(14 * 24 * 3600));
+        assert_eq!(config.login_window.0, Duration::from_secs(15 * 60));
+    }
+
+    #[test]
+    fn spans_need_a_number_and_a_unit() {
+        assert_eq!("45s".parse(), Ok(Span(Duration::from_secs(45))));
+        assert_eq!("2h".parse(), Ok(Span(Duration::from_secs(7200))));
+        assert!("14".parse::<Span>().is_err());
+        assert!("0m".parse::<Span>().is_err());
+        assert!("m".parse::<Span>().is_err());
+        assert!("3 weeks".parse::<Span>().is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! The server face of [`AppError`]: causes go to the log, clients get the safe message and status.
 
 use axum::{
-    http::StatusCode,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -22,6 +22,11 @@ impl AppError {
             AppError::Invalid(_) => "invalid",
             AppError::BadRequest => "bad_request",
             AppError::NotFound => "not_found",
+            AppError::Unauthorized => "unauthorized",
+            AppError::WrongCredentials => "wrong_credentials",
+            AppError::CrossSite => "cross_site",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Network | AppError::Internal => "internal",
         }
     }
@@ -45,6 +50,17 @@ impl IntoResponse for AppError {
         let body = serde_json::json!({
             "error": { "code": self.code(), "message": self.to_string() }
         });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        self.add_headers(response.headers_mut());
+        response
+    }
+}
+
+impl AppError {
+    /// Headers that belong with this error: `Retry-After` on 429.
+    pub fn add_headers(&self, headers: &mut HeaderMap) {
+        if let AppError::TooManyAttempts { retry_after_secs } = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
     }
 }

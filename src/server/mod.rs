@@ -1,7 +1,10 @@
-//! Everything that runs only on the server: configuration, start-up, the database and logging.
+//! Everything that runs only on the server: configuration, start-up, the database, accounts,
+//! security middleware and logging.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod security;
 pub mod startup;
 pub mod telemetry;

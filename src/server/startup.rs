@@ -24,7 +24,16 @@ use tracing::Span;
 use crate::{
     app::{shell, App},
     error::AppError,
-    server::{config::Config, db::Db},
+    server::{
+        auth::{
+            self,
+            session::{self, SessionSettings, Store},
+            Auth, Hasher, LoginThrottle, ThrottleLimits,
+        },
+        config::Config,
+        db::Db,
+        security,
+    },
 };
 
 /// Requests carry small forms; anything bigger is refused with 413.
@@ -32,11 +41,15 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// The longest a server function's error body can be for us to read its status from it.
 const ERROR_BODY_LIMIT: usize = 16 * 1024;
 
+/// How often expired sessions are swept from the database.
+const SESSION_SWEEP_PERIOD: Duration = Duration::from_secs(60 * 60);
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    pub auth: Auth,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -62,10 +75,29 @@ impl Application {
             .with_context(|| format!("binding {}", config.addr))?;
         let addr = listener.local_addr()?;
         let leptos_options = leptos_options(&config.site_root, addr);
-        let router = router(AppState {
-            leptos_options,
-            db: db.clone(),
-        });
+        let auth = Auth {
+            hasher: Hasher::new().await?,
+            throttle: LoginThrottle::new(ThrottleLimits {
+                per_username: config.login_failures_per_user,
+                per_address: config.login_failures_per_address,
+                window: config.login_window.0,
+            }),
+            sessions: SessionSettings {
+                idle: config.session_idle.0,
+                max_age: config.session_max_age.0,
+                secure_cookie: config.secure_cookie,
+            },
+        };
+        let sessions = Store::new(&db);
+        sessions.spawn_cleanup(SESSION_SWEEP_PERIOD);
+        let router = router(
+            AppState {
+                leptos_options,
+                db: db.clone(),
+                auth,
+            },
+            sessions,
+        );
         Ok(Self {
             listener,
             router,
@@ -97,7 +129,11 @@ impl Application {
                 tracing::warn!(error = %err, "cannot set TCP_NODELAY");
             }
         });
-        let served = axum::serve(listener, self.router)
+        // The peer address feeds the per-address log-in throttle.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
         self.db.close().await;
@@ -121,10 +157,15 @@ fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-fn router(state: AppState) -> Router {
+fn router(state: AppState, sessions: Store) -> Router {
     let routes = generate_route_list(App);
-    let db = state.db.clone();
-    let context = move || provide_context(db.clone());
+    let context = {
+        let (db, auth) = (state.db.clone(), state.auth.clone());
+        move || {
+            provide_context(db.clone());
+            provide_context(auth.clone());
+        }
+    };
     let options = state.leptos_options.clone();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let pkg_cache = if options.hash_files {
@@ -133,13 +174,28 @@ fn router(state: AppState) -> Router {
         "no-cache"
     };
 
-    Router::new()
-        .route("/healthz", get(healthz))
+    // Pages and server functions: these know who is signed in.
+    let pages = Router::new()
         // Also mounts every server function, with the same context.
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .with_state(state.clone())
+        .layer(axum::middleware::map_response(tidy_server_fn_response))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session::resolve_user,
+        ))
+        .layer(session::layer(sessions, state.auth.sessions));
+
+    // Health and hashed assets: no session work.
+    Router::new()
+        .route("/healthz", get(healthz))
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()
@@ -149,11 +205,10 @@ fn router(state: AppState) -> Router {
                 ))
                 .service(ServeDir::new(pkg_dir).precompressed_gzip().precompressed_br()),
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
         .with_state(state)
-        .layer(axum::middleware::map_response(tidy_server_fn_response))
+        .merge(pages)
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(
@@ -186,12 +241,24 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 /// Server functions answer every error with 500: give each its real status (400, 404, …).
 /// Plain form posts get redirects back to their page; drop the empty `?` those can end with.
+/// A page that redirects (signed-out visitor, say) is a real 302 for every client, not only
+/// for those that ask for HTML.
 async fn tidy_server_fn_response(mut response: Response) -> Response {
     if let Some(location) = response.headers().get(header::LOCATION) {
         if let Some(tidy) = location.as_bytes().strip_suffix(b"?") {
             if let Ok(tidy) = HeaderValue::from_bytes(tidy) {
                 response.headers_mut().insert(header::LOCATION, tidy);
             }
+        }
+        // Leptos makes it a 302 only when the request asked for HTML; the hydrated app's own
+        // calls get JSON (and a `serverfnredirect` header) and must stay 200.
+        let is_page = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|ct| ct.as_bytes().starts_with(b"text/html"));
+        if is_page && response.status().is_success() {
+            *response.status_mut() = StatusCode::FOUND;
+            response.headers_mut().remove("serverfnredirect");
         }
     }
     let is_fn_error = response.status() == StatusCode::INTERNAL_SERVER_ERROR
@@ -206,6 +273,7 @@ async fn tidy_server_fn_response(mut response: Response) -> Response {
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        err.add_headers(&mut parts.headers);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

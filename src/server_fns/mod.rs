@@ -1,3 +1,5 @@
-//! Server functions: the browser's calls into the server. Each one is thin: parse, then the db.
+//! Server functions: the browser's calls into the server. Each one is thin: who is asking,
+//! parse, then the db.
 
+pub mod account;
 pub mod todos;

@@ -1,4 +1,4 @@
-//! Server functions for the to-do list.
+//! Server functions for the to-do list. Each acts for the signed-in user only.
 
 use leptos::prelude::*;
 
@@ -10,29 +10,35 @@ use crate::{
 #[cfg(feature = "ssr")]
 use crate::{
     domain::TodoTitle,
-    server::db::{todos, Db},
+    server::{
+        auth::require_user,
+        db::{todos, Db},
+    },
 };
 
 /// Every to-do, in order.
 #[server(prefix = "/fn", endpoint = "todos/list")]
 pub async fn list_todos() -> Result<Vec<Todo>, AppError> {
+    let user = require_user()?.id;
     let db = Db::from_context()?;
-    Ok(todos::list(&db).await?)
+    Ok(todos::list(&db, user).await?)
 }
 
 /// Adds a to-do at the bottom of the list.
 #[server(prefix = "/fn", endpoint = "todos/add")]
 pub async fn add_todo(title: String) -> Result<Todo, AppError> {
+    let user = require_user()?.id;
     let title = TodoTitle::parse(&title)?;
     let db = Db::from_context()?;
-    Ok(todos::insert(&db, &title).await?)
+    Ok(todos::insert(&db, user, &title).await?)
 }
 
 /// Marks one to-do done (or not done).
 #[server(prefix = "/fn", endpoint = "todos/set_completed")]
 pub async fn set_completed(id: TodoId, completed: bool) -> Result<Todo, AppError> {
+    let user = require_user()?.id;
     let db = Db::from_context()?;
-    todos::set_completed(&db, id, completed)
+    todos::set_completed(&db, user, id, completed)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -40,8 +46,9 @@ pub async fn set_completed(id: TodoId, completed: bool) -> Result<Todo, AppError
 /// Marks every to-do done (or not done).
 #[server(prefix = "/fn", endpoint = "todos/set_all_completed")]
 pub async fn set_all_completed(completed: bool) -> Result<u64, AppError> {
+    let user = require_user()?.id;
     let db = Db::from_context()?;
-    Ok(todos::set_all_completed(&db, completed).await?)
+    Ok(todos::set_all_completed(&db, user, completed).await?)
 }
 
 /// Renames a to-do; an empty title deletes it (TodoMVC). Returns the to-do, or `None` if deleted.
@@ -54,15 +61,16 @@ pub async fn edit_todo(
     title: String,
     back_to: Option<Filter>,
 ) -> Result<Option<Todo>, AppError> {
+    let user = require_user()?.id;
     let db = Db::from_context()?;
     let edited = if title.trim().is_empty() {
-        if !todos::delete(&db, id).await? {
+        if !todos::delete(&db, user, id).await? {
             return Err(AppError::NotFound);
         }
         None
     } else {
         let title = TodoTitle::parse(&title)?;
-        let todo = todos::set_title(&db, id, &title)
+        let todo = todos::set_title(&db, user, id, &title)
             .await?
             .ok_or(AppError::NotFound)?;
         Some(todo)
@@ -76,8 +84,9 @@ pub async fn edit_todo(
 /// Deletes one to-do.
 #[server(prefix = "/fn", endpoint = "todos/delete")]
 pub async fn delete_todo(id: TodoId) -> Result<(), AppError> {
+    let user = require_user()?.id;
     let db = Db::from_context()?;
-    if todos::delete(&db, id).await? {
+    if todos::delete(&db, user, id).await? {
         Ok(())
     } else {
         Err(AppError::NotFound)
@@ -87,6 +96,7 @@ pub async fn delete_todo(id: TodoId) -> Result<(), AppError> {
 /// Deletes every completed to-do; returns how many went.
 #[server(prefix = "/fn", endpoint = "todos/clear_completed")]
 pub async fn clear_completed() -> Result<u64, AppError> {
+    let user = require_user()?.id;
     let db = Db::from_context()?;
-    Ok(todos::delete_completed(&db).await?)
+    Ok(todos::delete_completed(&db, user).await?)
 }

@@ -1,6 +1,7 @@
-//! `spawn_app()`: starts Tick on a free port with its own empty database, SQLite or PostgreSQL.
+//! `spawn_app()`: starts Tick on a free port with its own empty database, SQLite or PostgreSQL,
+//! and signs up a fresh user whose session `app.client` carries.
 
-use std::time::Duration;
+use std::{str::FromStr, time::Duration};
 
 use clap::Parser;
 use reqwest::{header, redirect, Client, Response, StatusCode};
@@ -39,7 +40,26 @@ macro_rules! both {
         )*
     };
 }
-pub(crate) use both;
+/// Runs each listed case once per database, handing it the backend to start its own app:
+/// for cases that need special settings or a prepared database.
+macro_rules! both_backends {
+    ($($case:ident),* $(,)?) => {
+        $(
+            mod $case {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$case($crate::helpers::Backend::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$case($crate::helpers::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use {both, both_backends};
 
 /// The admin connection for creating one database per test.
 fn postgres_admin_url() -> String {
@@ -47,9 +67,20 @@ fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
+/// The password every test account starts with.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A signed-up user and a client holding their session cookie.
+pub struct TestUser {
+    pub client: Client,
+    pub username: String,
+}
+
 pub struct TestApp {
     pub address: String,
+    /// Signed in as `username`.
     pub client: Client,
+    pub username: String,
     pub backend: Backend,
     pub database_url: String,
     postgres_db: Option<String>,
@@ -59,6 +90,71 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Like [`spawn_app`], with extra command-line settings.
+pub async fn spawn_app_with(backend: Backend, settings: &[&str]) -> TestApp {
+    let (database_url, postgres_db, data_dir) = create_database(backend).await;
+    start(backend, database_url, postgres_db, data_dir, settings).await
+}
+
+/// Starts Tick on a database made by the foundation version (before accounts) that holds
+/// to-dos with `titles`.
+pub async fn spawn_app_on_foundation_database(backend: Backend, titles: &[&str]) -> TestApp {
+    let (database_url, postgres_db, data_dir) = create_database(backend).await;
+    let dir = match backend {
+        Backend::Sqlite => "migrations/sqlite",
+        Backend::Postgres => "migrations/postgres",
+    };
+    let mut foundation =
+        sqlx::migrate::Migrator::new(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+            .await
+            .expect("the migrations");
+    foundation.migrations = foundation.migrations.iter().take(1).cloned().collect();
+    let insert = "INSERT INTO todos (title, completed, position) VALUES ($1, FALSE, $2)";
+    match backend {
+        Backend::Sqlite => {
+            let options = sqlx::sqlite::SqliteConnectOptions::from_str(&database_url)
+                .unwrap()
+                .create_if_missing(true);
+            let mut conn = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap();
+            foundation
+                .run(&mut conn)
+                .await
+                .expect("the foundation schema");
+            for (position, title) in titles.iter().enumerate() {
+                sqlx::query(insert)
+                    .bind(title)
+                    .bind(position as i64)
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            }
+        }
+        Backend::Postgres => {
+            let mut conn = PgConnection::connect(&database_url).await.unwrap();
+            foundation
+                .run(&mut conn)
+                .await
+                .expect("the foundation schema");
+            for (position, title) in titles.iter().enumerate() {
+                sqlx::query(insert)
+                    .bind(title)
+                    .bind(position as i64)
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+    start(backend, database_url, postgres_db, data_dir, &[]).await
+}
+
+/// A new, empty database: an SQLite file in a temporary directory, or a PostgreSQL database.
+async fn create_database(backend: Backend) -> (String, Option<String>, tempfile::TempDir) {
     let data_dir = tempfile::tempdir().expect("a temporary directory");
     let (database_url, postgres_db) = match backend {
         Backend::Sqlite => (
@@ -81,7 +177,22 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
             (url, Some(name))
         }
     };
-    start(backend, database_url, postgres_db, data_dir).await
+    (database_url, postgres_db, data_dir)
+}
+
+/// A client like a browser's: it keeps cookies and does not follow redirects.
+pub fn new_client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("an HTTP client")
+}
+
+/// A username no other test uses.
+pub fn unique_username() -> String {
+    format!("user_{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
 }
 
 async fn start(
@@ -89,41 +200,44 @@ async fn start(
     database_url: String,
     postgres_db: Option<String>,
     data_dir: tempfile::TempDir,
+    settings: &[&str],
 ) -> TestApp {
     let public = concat!(env!("CARGO_MANIFEST_DIR"), "/public");
-    let config = Config::try_parse_from([
+    let data_dir_arg = data_dir.path().display().to_string();
+    let mut args = vec![
         "tick",
         "--addr",
         "127.0.0.1:0",
         "--database-url",
         &database_url,
         "--data-dir",
-        &data_dir.path().display().to_string(),
+        &data_dir_arg,
         "--site-root",
         public,
-    ])
-    .expect("valid test settings");
+    ];
+    args.extend_from_slice(settings);
+    let config = Config::try_parse_from(args).expect("valid test settings");
     let app = Application::build(&config).await.expect("the app starts");
     let address = format!("http://{}", app.local_addr());
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    let client = Client::builder()
-        .redirect(redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("an HTTP client");
-    TestApp {
+    let mut app = TestApp {
         address,
-        client,
+        client: new_client(),
+        username: String::new(),
         backend,
         database_url,
         postgres_db,
         _data_dir: data_dir,
         stop: Some(stop),
         server: Some(server),
-    }
+    };
+    let user = app.sign_up().await;
+    app.client = user.client;
+    app.username = user.username;
+    app
 }
 
 impl TestApp {
@@ -131,14 +245,49 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    /// Calls a server function the way the hydrated app does.
+    /// Calls the to-do server function `function` the way the hydrated app does.
     pub async fn call(&self, function: &str, form: &[(&str, &str)]) -> Response {
-        self.client
-            .post(self.url(&format!("/fn/todos/{function}")))
+        self.call_as(&self.client, &format!("todos/{function}"), form)
+            .await
+    }
+
+    /// Calls the server function at `/fn/{path}` with `client`'s cookies.
+    pub async fn call_as(&self, client: &Client, path: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/fn/{path}")))
             .form(form)
             .send()
             .await
             .expect("the server answers")
+    }
+
+    /// Signs up a new user with [`PASSWORD`] on a client of their own.
+    pub async fn sign_up(&self) -> TestUser {
+        let client = new_client();
+        let username = unique_username();
+        let response = self
+            .call_as(
+                &client,
+                "account/sign_up",
+                &[("username", &username), ("password", PASSWORD)],
+            )
+            .await;
+        let status = response.status();
+        assert_eq!(status, StatusCode::OK, "{}", response.text().await.unwrap());
+        TestUser { client, username }
+    }
+
+    /// Logs `username` in on a new client; returns the response and the client.
+    pub async fn log_in(&self, username: &str, password: &str) -> (Response, Client) {
+        let client = new_client();
+        let response = self
+            .call_as(
+                &client,
+                "account/log_in",
+                &[("username", username), ("password", password)],
+            )
+            .await;
+        (response, client)
     }
 
     /// Calls a server function and decodes its JSON reply, asserting success.
@@ -216,10 +365,26 @@ impl TestApp {
     }
 }
 
-/// A second server on the same database as `app` (which keeps running).
+/// A second server on the same database as `app` (which keeps running), signed in as a new user.
 pub async fn reopen(app: &TestApp) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
-    start(app.backend, app.database_url.clone(), None, data_dir).await
+    start(app.backend, app.database_url.clone(), None, data_dir, &[]).await
+}
+
+/// Runs a query that yields one number (a count, say) on the app's database.
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
+    match app.backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        }
+        Backend::Postgres => {
+            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        }
+    }
 }
 
 /// Runs one SQL statement on the app's database, behind the app's back.

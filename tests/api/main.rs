@@ -1,7 +1,9 @@
 //! Integration tests: the real server on port 0 with a fresh database, called over HTTP.
 //! Every case runs twice, on SQLite and on PostgreSQL.
 
+mod accounts;
 mod cli;
 mod helpers;
 mod pages;
+mod security;
 mod todos;

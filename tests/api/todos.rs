@@ -202,11 +202,24 @@ async fn concurrent_writes_all_succeed(app: &TestApp) {
 
 async fn a_second_server_sees_the_same_data(app: &TestApp) {
     app.add("persist me").await;
-    // A second server on the same database: the data is in the database, not in a process.
+    // A second server on the same database: the data and the session live in the database,
+    // not in a process, so the same cookie works there.
     let second = crate::helpers::reopen(app).await;
-    assert_eq!(second.titles().await, ["persist me"]);
-    second.add("from the second").await;
+    let listed: Vec<Value> = second
+        .call_as(&app.client, "todos/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["title"], "persist me");
+    let added = second
+        .call_as(&app.client, "todos/add", &[("title", "from the second")])
+        .await;
+    assert_eq!(added.status(), StatusCode::OK);
     assert_eq!(app.titles().await, ["persist me", "from the second"]);
+    // The second server's own user has a list of their own.
+    assert!(second.titles().await.is_empty());
     second.stop().await;
 }
 

@@ -1,6 +1,7 @@
 //! The database: SQLite (a read pool plus a single-writer pool) or PostgreSQL, chosen at run time.
 
 pub mod todos;
+pub mod users;
 
 use std::{path::Path, str::FromStr, time::Duration};
 

@@ -1,6 +1,8 @@
 //! SQL for the `todos` table. The same statements run on SQLite and PostgreSQL.
+//!
+//! Every statement is scoped to one user: another user's to-do behaves as if it did not exist.
 
-use crate::domain::{Todo, TodoId, TodoTitle};
+use crate::domain::{Todo, TodoId, TodoTitle, UserId};
 
 use super::{on_read_pool, on_write_pool, Db};
 
@@ -21,29 +23,31 @@ impl From<TodoRow> for Todo {
     }
 }
 
-const LIST: &str = "SELECT id, title, completed FROM todos ORDER BY position, id";
-const INSERT: &str = "INSERT INTO todos (title, completed, position) \
-     VALUES ($1, FALSE, (SELECT COALESCE(MAX(position), 0) + 1 FROM todos)) \
+const LIST: &str =
+    "SELECT id, title, completed FROM todos WHERE user_id = $1 ORDER BY position, id";
+const INSERT: &str = "INSERT INTO todos (user_id, title, completed, position) \
+     VALUES ($1, $2, FALSE, (SELECT COALESCE(MAX(position), 0) + 1 FROM todos WHERE user_id = $1)) \
      RETURNING id, title, completed";
-const SET_COMPLETED: &str = "UPDATE todos SET completed = $2, updated_at = CURRENT_TIMESTAMP \
-     WHERE id = $1 RETURNING id, title, completed";
-const SET_TITLE: &str = "UPDATE todos SET title = $2, updated_at = CURRENT_TIMESTAMP \
-     WHERE id = $1 RETURNING id, title, completed";
-const SET_ALL_COMPLETED: &str = "UPDATE todos SET completed = $1, updated_at = CURRENT_TIMESTAMP \
-     WHERE completed <> $1";
-const DELETE: &str = "DELETE FROM todos WHERE id = $1";
-const DELETE_COMPLETED: &str = "DELETE FROM todos WHERE completed = TRUE";
+const SET_COMPLETED: &str = "UPDATE todos SET completed = $3, updated_at = CURRENT_TIMESTAMP \
+     WHERE user_id = $1 AND id = $2 RETURNING id, title, completed";
+const SET_TITLE: &str = "UPDATE todos SET title = $3, updated_at = CURRENT_TIMESTAMP \
+     WHERE user_id = $1 AND id = $2 RETURNING id, title, completed";
+const SET_ALL_COMPLETED: &str = "UPDATE todos SET completed = $2, updated_at = CURRENT_TIMESTAMP \
+     WHERE user_id = $1 AND completed <> $2";
+const DELETE: &str = "DELETE FROM todos WHERE user_id = $1 AND id = $2";
+const DELETE_COMPLETED: &str = "DELETE FROM todos WHERE user_id = $1 AND completed = TRUE";
 
 /// Every to-do, in list order.
-pub async fn list(db: &Db) -> Result<Vec<Todo>, sqlx::Error> {
-    let rows: Vec<TodoRow> = on_read_pool!(db, pool => sqlx::query_as(LIST).fetch_all(pool).await)?;
+pub async fn list(db: &Db, user: UserId) -> Result<Vec<Todo>, sqlx::Error> {
+    let rows: Vec<TodoRow> =
+        on_read_pool!(db, pool => sqlx::query_as(LIST).bind(user.0).fetch_all(pool).await)?;
     Ok(rows.into_iter().map(Todo::from).collect())
 }
 
 /// Adds a to-do at the bottom of the list.
-pub async fn insert(db: &Db, title: &TodoTitle) -> Result<Todo, sqlx::Error> {
+pub async fn insert(db: &Db, user: UserId, title: &TodoTitle) -> Result<Todo, sqlx::Error> {
     let row: TodoRow = on_write_pool!(db, pool => {
-        sqlx::query_as(INSERT).bind(title.as_str()).fetch_one(pool).await
+        sqlx::query_as(INSERT).bind(user.0).bind(title.as_str()).fetch_one(pool).await
     })?;
     Ok(row.into())
 }
@@ -51,11 +55,12 @@ pub async fn insert(db: &Db, title: &TodoTitle) -> Result<Todo, sqlx::Error> {
 /// Marks one to-do done or not; `None` when there is no such to-do.
 pub async fn set_completed(
     db: &Db,
+    user: UserId,
     id: TodoId,
     completed: bool,
 ) -> Result<Option<Todo>, sqlx::Error> {
     let row: Option<TodoRow> = on_write_pool!(db, pool => {
-        sqlx::query_as(SET_COMPLETED).bind(id.0).bind(completed).fetch_optional(pool).await
+        sqlx::query_as(SET_COMPLETED).bind(user.0).bind(id.0).bind(completed).fetch_optional(pool).await
     })?;
     Ok(row.map(Todo::from))
 }
@@ -63,35 +68,36 @@ pub async fn set_completed(
 /// Renames one to-do; `None` when there is no such to-do.
 pub async fn set_title(
     db: &Db,
+    user: UserId,
     id: TodoId,
     title: &TodoTitle,
 ) -> Result<Option<Todo>, sqlx::Error> {
     let row: Option<TodoRow> = on_write_pool!(db, pool => {
-        sqlx::query_as(SET_TITLE).bind(id.0).bind(title.as_str()).fetch_optional(pool).await
+        sqlx::query_as(SET_TITLE).bind(user.0).bind(id.0).bind(title.as_str()).fetch_optional(pool).await
     })?;
     Ok(row.map(Todo::from))
 }
 
 /// Marks every to-do done or not; returns how many changed.
-pub async fn set_all_completed(db: &Db, completed: bool) -> Result<u64, sqlx::Error> {
+pub async fn set_all_completed(db: &Db, user: UserId, completed: bool) -> Result<u64, sqlx::Error> {
     let done = on_write_pool!(db, pool => {
-        sqlx::query(SET_ALL_COMPLETED).bind(completed).execute(pool).await.map(|r| r.rows_affected())
+        sqlx::query(SET_ALL_COMPLETED).bind(user.0).bind(completed).execute(pool).await.map(|r| r.rows_affected())
     })?;
     Ok(done)
 }
 
 /// Deletes one to-do; `false` when there was no such to-do.
-pub async fn delete(db: &Db, id: TodoId) -> Result<bool, sqlx::Error> {
+pub async fn delete(db: &Db, user: UserId, id: TodoId) -> Result<bool, sqlx::Error> {
     let deleted = on_write_pool!(db, pool => {
-        sqlx::query(DELETE).bind(id.0).execute(pool).await.map(|r| r.rows_affected())
+        sqlx::query(DELETE).bind(user.0).bind(id.0).execute(pool).await.map(|r| r.rows_affected())
     })?;
     Ok(deleted > 0)
 }
 
 /// Deletes every completed to-do; returns how many went.
-pub async fn delete_completed(db: &Db) -> Result<u64, sqlx::Error> {
+pub async fn delete_completed(db: &Db, user: UserId) -> Result<u64, sqlx::Error> {
     let deleted = on_write_pool!(db, pool => {
-        sqlx::query(DELETE_COMPLETED).execute(pool).await.map(|r| r.rows_affected())
+        sqlx::query(DELETE_COMPLETED).bind(user.0).execute(pool).await.map(|r| r.rows_affected())
     })?;
     Ok(deleted)
 }

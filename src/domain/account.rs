@@ -1,0 +1,257 @@
+//! Accounts: the username and password rules, and the user as the app shows them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The database id of a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(pub i64);
+
+/// What the page knows of the signed-in user. Nothing secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub username: String,
+}
+
+/// A username: 3 to 32 of ASCII letters, digits, `.`, `_` and `-`, trimmed. Unique whatever
+/// its case; shown as it was typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UsernameError {
+    #[error("Please choose a username.")]
+    Empty,
+    #[error(
+        "Usernames are {min} to {max} characters long.",
+        min = Username::MIN_CHARS,
+        max = Username::MAX_CHARS
+    )]
+    Length,
+    #[error("Usernames may only use letters, digits, '.', '_' and '-'.")]
+    Characters,
+}
+
+impl Username {
+    pub const MIN_CHARS: usize = 3;
+    pub const MAX_CHARS: usize = 32;
+
+    pub fn parse(raw: &str) -> Result<Self, UsernameError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(UsernameError::Empty);
+        }
+        if !trimmed
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        {
+            return Err(UsernameError::Characters);
+        }
+        // ASCII only from here, so bytes are characters.
+        if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&trimmed.len()) {
+            return Err(UsernameError::Length);
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password that meets the rules: 8 to 1024 characters (any Unicode, kept exactly as typed,
+/// never truncated) and not one of the most common passwords. `Debug` hides it; it has no
+/// `Serialize`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error(
+        "The password is too short: use at least {min} characters.",
+        min = Password::MIN_CHARS
+    )]
+    TooShort,
+    #[error(
+        "The password is too long: the most is {max} characters.",
+        max = Password::MAX_CHARS
+    )]
+    TooLong,
+    #[error("That password is one of the most common ones. Please choose another.")]
+    Common,
+}
+
+impl Password {
+    pub const MIN_CHARS: usize = 8;
+    pub const MAX_CHARS: usize = 1024;
+
+    /// Checks a new password against the rules.
+    pub fn parse(raw: String) -> Result<Self, PasswordError> {
+        let chars = raw.chars().count();
+        if chars < Self::MIN_CHARS {
+            return Err(PasswordError::TooShort);
+        }
+        if chars > Self::MAX_CHARS {
+            return Err(PasswordError::TooLong);
+        }
+        let lowered = raw.to_lowercase();
+        if COMMON_PASSWORDS.contains(&lowered.as_str()) {
+            return Err(PasswordError::Common);
+        }
+        Ok(Self(raw))
+    }
+
+    /// A password typed to log in: checked against the stored hash, not against the rules, so
+    /// an account keeps working if the rules change. Still bounded, so nobody hashes megabytes.
+    pub fn candidate(raw: String) -> Option<Self> {
+        (raw.chars().count() <= Self::MAX_CHARS).then_some(Self(raw))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+/// The most common passwords of eight characters or more, lower-cased (from public breach lists).
+const COMMON_PASSWORDS: &[&str] = &[
+    "00000000",
+    "11111111",
+    "12341234",
+    "12344321",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "12345678910",
+    "123123123",
+    "123456789a",
+    "1234qwer",
+    "1q2w3e4r",
+    "1q2w3e4r5t",
+    "1qaz2wsx",
+    "1qazxsw2",
+    "87654321",
+    "88888888",
+    "99999999",
+    "a1234567",
+    "a12345678",
+    "aa123456",
+    "abc12345",
+    "abcd1234",
+    "abcdefgh",
+    "asdfasdf",
+    "asdfghjk",
+    "asdfghjkl",
+    "baseball",
+    "basketball",
+    "charlie1",
+    "computer",
+    "corvette",
+    "dragon123",
+    "football",
+    "iloveyou",
+    "iloveyou1",
+    "jennifer",
+    "letmein1",
+    "liverpool",
+    "michelle",
+    "mustang1",
+    "passw0rd",
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "password1234",
+    "p@ssw0rd",
+    "p@ssword",
+    "princess",
+    "qazwsxedc",
+    "qwer1234",
+    "qwerty12",
+    "qwerty123",
+    "qwerty1234",
+    "qwertyui",
+    "qwertyuiop",
+    "starwars",
+    "sunshine",
+    "superman",
+    "trustno1",
+    "welcome1",
+    "welcome123",
+    "whatever",
+    "zaq12wsx",
+    "zxcvbnm1",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_trimmed_and_keep_their_case() {
+        assert_eq!(Username::parse("  Alice_01 ").unwrap().as_str(), "Alice_01");
+    }
+
+    #[test]
+    fn usernames_have_a_length_and_an_alphabet() {
+        assert_eq!(Username::parse(" "), Err(UsernameError::Empty));
+        assert_eq!(Username::parse("ab"), Err(UsernameError::Length));
+        assert_eq!(Username::parse(&"a".repeat(33)), Err(UsernameError::Length));
+        assert!(Username::parse(&"a".repeat(32)).is_ok());
+        assert_eq!(Username::parse("al ice"), Err(UsernameError::Characters));
+        assert_eq!(Username::parse("../etc"), Err(UsernameError::Characters));
+        assert_eq!(Username::parse("zoë"), Err(UsernameError::Characters));
+    }
+
+    #[test]
+    fn passwords_count_characters_and_are_never_truncated() {
+        assert_eq!(
+            Password::parse("short".into()),
+            Err(PasswordError::TooShort)
+        );
+        // Eight characters, 32 bytes.
+        assert!(Password::parse("🦀🦀🦀🦀🦀🦀🦀🦀".into()).is_ok());
+        let longest = "ü".repeat(Password::MAX_CHARS);
+        assert_eq!(Password::parse(longest.clone()).unwrap().expose(), longest);
+        assert_eq!(
+            Password::parse("x".repeat(Password::MAX_CHARS + 1)),
+            Err(PasswordError::TooLong)
+        );
+        // Spaces count: a password is kept exactly as typed.
+        assert_eq!(
+            Password::parse("  pass word  ".into()).unwrap().expose(),
+            "  pass word  "
+        );
+    }
+
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case() {
+        assert_eq!(
+            Password::parse("Password1".into()),
+            Err(PasswordError::Common)
+        );
+        assert_eq!(
+            Password::parse("QWERTYUIOP".into()),
+            Err(PasswordError::Common)
+        );
+        assert!(Password::parse("correct horse battery".into()).is_ok());
+    }
+
+    #[test]
+    fn debug_output_hides_the_password() {
+        let password = Password::parse("hunter2hunter2".into()).unwrap();
+        assert!(!format!("{password:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn login_candidates_are_bounded_but_not_judged() {
+        assert!(Password::candidate("short".into()).is_some());
+        assert!(Password::candidate("x".repeat(Password::MAX_CHARS + 1)).is_none());
+    }
+}

@@ -1,0 +1,137 @@
+//! Password hashing: argon2id with OWASP's parameters, on blocking threads, a bounded number at once.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, SaltString},
+    Algorithm, Argon2, Params, PasswordVerifier as _, Version,
+};
+use tokio::sync::Semaphore;
+
+use crate::{domain::Password, error::AppError};
+
+/// OWASP's argon2id settings: 19 MiB of memory, two passes, one lane.
+const MEMORY_KIB: u32 = 19 * 1024;
+const PASSES: u32 = 2;
+const LANES: u32 = 1;
+
+/// Hashes and checks passwords. Each hash takes tens of milliseconds of a core and 19 MiB, so
+/// they run on tokio's blocking threads, at most one per core at a time: a flood of log-ins
+/// queues here instead of stalling the threads that serve everything else.
+#[derive(Clone)]
+pub struct Hasher {
+    permits: Arc<Semaphore>,
+    /// Checked when a username does not exist, so that answer takes as long as a wrong password.
+    decoy_hash: Arc<str>,
+}
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(MEMORY_KIB, PASSES, LANES, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+fn hash_now(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(argon2()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+impl Hasher {
+    pub async fn new() -> anyhow::Result<Self> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let decoy = tokio::task::spawn_blocking(|| hash_now("a password nobody has"))
+            .await
+            .context("hashing the decoy password")?
+            .map_err(|err| anyhow::anyhow!("hashing the decoy password: {err}"))?;
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(cores)),
+            decoy_hash: decoy.into(),
+        })
+    }
+
+    /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh random salt.
+    pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
+        let password = password.expose().to_owned();
+        self.run(move || hash_now(&password).map_err(|err| anyhow::anyhow!("hashing: {err}")))
+            .await
+    }
+
+    /// Whether `password` matches `stored`. With no stored hash (no such user) it checks a
+    /// decoy and answers `false`, taking the same time.
+    pub async fn verify(
+        &self,
+        password: &Password,
+        stored: Option<&str>,
+    ) -> Result<bool, AppError> {
+        let known = stored.is_some();
+        let stored = stored.unwrap_or(&self.decoy_hash).to_owned();
+        let password = password.expose().to_owned();
+        let matches = self
+            .run(move || {
+                let parsed = PasswordHash::new(&stored)
+                    .map_err(|err| anyhow::anyhow!("reading a stored password hash: {err}"))?;
+                Ok(argon2()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok())
+            })
+            .await?;
+        Ok(known && matches)
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn password(raw: &str) -> Password {
+        Password::parse(raw.to_owned()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn hashes_with_argon2id_and_owasp_parameters() {
+        let hasher = Hasher::new().await.unwrap();
+        let hash = hasher.hash(&password("correct horse")).await.unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(hasher
+            .verify(&password("correct horse"), Some(&hash))
+            .await
+            .unwrap());
+        assert!(!hasher
+            .verify(&password("correct horsE"), Some(&hash))
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test]
+    async fn every_hash_has_its_own_salt() {
+        let hasher = Hasher::new().await.unwrap();
+        let first = hasher.hash(&password("same password")).await.unwrap();
+        let second = hasher.hash(&password("same password")).await.unwrap();
+        assert_ne!(first, second);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_never_matches() {
+        let hasher = Hasher::new().await.unwrap();
+        assert!(!hasher
+            .verify(&password("a password nobody has"), None)
+            .await
+            .unwrap());
+    }
+}

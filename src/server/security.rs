@@ -1,0 +1,165 @@
+//! Browser-facing defences: refusing cross-site requests that change state, and the security
+//! headers on every response (a nonce-based Content-Security-Policy on pages).
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderMap, HeaderValue},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+
+/// Refuses, with 403 and before anything runs, a request that changes state (any method but
+/// GET, HEAD, OPTIONS, TRACE) when the browser says it comes from another site.
+pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+    if !request.method().is_safe() && is_cross_site(&request) {
+        tracing::warn!(
+            origin = ?request.headers().get(header::ORIGIN),
+            fetch_site = ?request.headers().get("sec-fetch-site"),
+            "refused a cross-site request"
+        );
+        return AppError::CrossSite.into_response();
+    }
+    next.run(request).await
+}
+
+/// `Sec-Fetch-Site` when the browser sends it (all current ones do); otherwise `Origin` against
+/// the `Host` the request was sent to. Requests with neither come from programs, not browsers.
+fn is_cross_site(request: &Request) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site") {
+        // `none`: the user started it (typed, bookmarked), not a page.
+        return !matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()));
+    let origin_authority = origin
+        .to_str()
+        .ok()
+        .and_then(|origin| origin.split_once("://"))
+        .map(|(_, authority)| authority);
+    match (origin_authority, host) {
+        (Some(origin), Some(host)) => !origin.eq_ignore_ascii_case(host),
+        // `Origin: null` (sandboxed frames, some redirects) or no host to compare with.
+        _ => true,
+    }
+}
+
+/// The policy for pages: scripts only from this site or inline with this response's nonce
+/// (Leptos adds it to its hydration scripts), WebAssembly allowed, no framing, no plugins.
+fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
+}
+
+/// For anything that is not a page (JSON, files): nothing may run or be framed.
+const NON_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Called while a page renders: sets its Content-Security-Policy with the page's nonce.
+pub fn set_page_policy() {
+    let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+    else {
+        return;
+    };
+    if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce)) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+    }
+}
+
+/// Adds the headers every response should carry, keeping any a handler chose itself.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    add_security_headers(response.headers_mut());
+    response
+}
+
+fn add_security_headers(headers: &mut HeaderMap) {
+    let defaults = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        // Same-origin only: Leptos sends failed form posts back to their page by `Referer`.
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::CONTENT_SECURITY_POLICY, NON_PAGE_POLICY),
+    ];
+    for (name, value) in defaults {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    // Pages and API answers hold a user's data: never stored by browsers or proxies.
+    // Static files set their own caching.
+    let is_data = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|ct| ct.to_str().ok())
+        .is_none_or(|ct| {
+            ct.starts_with("text/html")
+                || ct.starts_with("application/json")
+                || ct.starts_with("text/plain")
+        });
+    if is_data {
+        headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::{body::Body, http::Method};
+
+    fn post(headers: &[(&str, &str)]) -> Request {
+        let mut builder = Request::builder().method(Method::POST).uri("/fn/todos/add");
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn fetch_metadata_decides_when_present() {
+        assert!(!is_cross_site(&post(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_cross_site(&post(&[("sec-fetch-site", "none")])));
+        assert!(is_cross_site(&post(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&post(&[("sec-fetch-site", "same-site")])));
+        // It wins over a matching Origin.
+        assert!(is_cross_site(&post(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "http://tick.test"),
+            ("host", "tick.test"),
+        ])));
+    }
+
+    #[test]
+    fn otherwise_origin_must_match_the_host() {
+        assert!(!is_cross_site(&post(&[
+            ("origin", "http://tick.test:3000"),
+            ("host", "tick.test:3000"),
+        ])));
+        assert!(is_cross_site(&post(&[
+            ("origin", "http://evil.test"),
+            ("host", "tick.test:3000"),
+        ])));
+        assert!(is_cross_site(&post(&[
+            ("origin", "null"),
+            ("host", "tick.test")
+        ])));
+    }
+
+    #[test]
+    fn programs_without_browser_headers_pass() {
+        assert!(!is_cross_site(&post(&[("host", "tick.test")])));
+    }
+}

@@ -3,8 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The goal is 180 KiB; this guard stops regressions from where the app is today.
-BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-245760} # 240 KiB
+# The goal is 180 KiB; this guard stops regressions from where the app is today (the to-do
+# list took 228 KiB; accounts, with three more pages, 291 KiB).
+BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-307200} # 300 KiB
 
 wasm=$(ls -t target/site/pkg/*.wasm 2>/dev/null | head -n 1 || true)
 if [ -z "$wasm" ]; then

@@ -1,6 +1,6 @@
 //! The bar above every page of a signed-in user: who it is, settings, and "Log out".
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::{
     server_fns::account::LogOut,
@@ -29,11 +29,19 @@ pub fn AccountBar() -> impl IntoView {
                     <a href="/settings" class="account-link">
                         "Settings"
                     </a>
-                    <ActionForm action=log_out attr:class="log-out">
+                    <form
+                        method="post"
+                        action=LogOut::PATH
+                        class="log-out"
+                        on:submit=move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            log_out.dispatch(LogOut {});
+                        }
+                    >
                         <button type="submit" disabled=pending>
                             "Log out"
                         </button>
-                    </ActionForm>
+                    </form>
                 </nav>
             }
         })

@@ -1,12 +1,16 @@
 //! The username and password fields of the sign-up and log-in forms.
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 
 use crate::domain::{Password, Username};
 
 /// `new_account`: hints at the rules and lets password managers suggest a new password.
 #[component]
-pub fn CredentialFields(new_account: bool) -> impl IntoView {
+pub fn CredentialFields(
+    new_account: bool,
+    username: NodeRef<html::Input>,
+    password: NodeRef<html::Input>,
+) -> impl IntoView {
     let (password_autocomplete, username_hint, password_hint) = if new_account {
         (
             "new-password",
@@ -39,6 +43,7 @@ pub fn CredentialFields(new_account: bool) -> impl IntoView {
                 required
                 autofocus
                 aria-describedby=username_described
+                node_ref=username
             />
             {username_hint.map(|hint| view! { <p class="hint" id="username-hint">{hint}</p> })}
         </div>
@@ -51,6 +56,7 @@ pub fn CredentialFields(new_account: bool) -> impl IntoView {
                 autocomplete=password_autocomplete
                 required
                 aria-describedby=password_described
+                node_ref=password
             />
             {password_hint.map(|hint| view! { <p class="hint" id="password-hint">{hint}</p> })}
         </div>

@@ -1,6 +1,6 @@
 //! `/login`: for visitors; signed-in users are sent to their list.
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
 use crate::{
@@ -17,6 +17,18 @@ use crate::{
 pub fn LogInPage() -> impl IntoView {
     let Hydrated(hydrated) = expect_context::<Hydrated>();
     let action = ServerAction::<LogIn>::new();
+    let (username, password) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new());
+    // With JavaScript the app sends the form itself; without, the browser posts it.
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(username), Some(password)) = (username.get(), password.get()) else {
+            return;
+        };
+        action.dispatch(LogIn {
+            username: username.value(),
+            password: password.value(),
+        });
+    };
     let error = use_form_error(action);
     Effect::new(move || {
         if let Some(Ok(_)) = action.value().get() {
@@ -31,13 +43,13 @@ pub fn LogInPage() -> impl IntoView {
             <h1 class="brand">"Tick"</h1>
             <section class="auth-card" aria-labelledby="auth-heading">
                 <h2 id="auth-heading">"Log in"</h2>
-                <ActionForm action attr:class="auth-form" attr:aria-busy=move || busy().to_string()>
-                    <CredentialFields new_account=false />
+                <form method="post" action=LogIn::PATH class="auth-form" aria-busy=move || busy().to_string() on:submit=on_submit>
+                    <CredentialFields new_account=false username password />
                     <FormError error />
                     <button type="submit" class="primary" disabled=busy>
                         "Log in"
                     </button>
-                </ActionForm>
+                </form>
                 <p class="auth-switch">
                     "New to Tick? " <a href="/signup">"Create an account"</a>
                 </p>

@@ -1,6 +1,6 @@
 //! `/settings`: the signed-in user's account: change password, delete account.
 
-use leptos::{html, prelude::*};
+use leptos::{html, prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -36,6 +36,17 @@ fn ChangePasswordForm() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let error = use_form_error(action);
     let form = NodeRef::<html::Form>::new();
+    let (current, new) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(current), Some(new)) = (current.get(), new.get()) else {
+            return;
+        };
+        action.dispatch(ChangePassword {
+            current_password: current.value(),
+            new_password: new.value(),
+        });
+    };
     // A form post without JavaScript comes back to `?password=changed`.
     let changed_before =
         use_query_map().with_untracked(|query| query.get_str("password") == Some("changed"));
@@ -52,7 +63,13 @@ fn ChangePasswordForm() -> impl IntoView {
     view! {
         <section class="settings-card" aria-labelledby="password-heading">
             <h2 id="password-heading">"Change password"</h2>
-            <ActionForm action node_ref=form attr:class="auth-form">
+            <form
+                method="post"
+                action=ChangePassword::PATH
+                class="auth-form"
+                node_ref=form
+                on:submit=on_submit
+            >
                 <div class="field">
                     <label for="current-password">"Current password"</label>
                     <input
@@ -61,6 +78,7 @@ fn ChangePasswordForm() -> impl IntoView {
                         type="password"
                         autocomplete="current-password"
                         required
+                        node_ref=current
                     />
                 </div>
                 <div class="field">
@@ -72,6 +90,7 @@ fn ChangePasswordForm() -> impl IntoView {
                         autocomplete="new-password"
                         required
                         aria-describedby="new-password-hint"
+                        node_ref=new
                     />
                     <p class="hint" id="new-password-hint">
                         "At least 8 characters. Your other sessions will be logged out."
@@ -91,7 +110,7 @@ fn ChangePasswordForm() -> impl IntoView {
                 <button type="submit" class="primary" disabled=move || action.pending().get()>
                     "Change password"
                 </button>
-            </ActionForm>
+            </form>
         </section>
     }
 }
@@ -106,12 +125,26 @@ fn DeleteAccountForm() -> impl IntoView {
         }
     });
     let busy = move || action.pending().get() || action.value().with(|v| matches!(v, Some(Ok(()))));
+    let password = NodeRef::<html::Input>::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(password) = password.get() {
+            action.dispatch(DeleteAccount {
+                password: password.value(),
+            });
+        }
+    };
 
     view! {
         <section class="settings-card danger" aria-labelledby="delete-heading">
             <h2 id="delete-heading">"Delete account"</h2>
             <p>"This deletes your account and all your to-dos. It cannot be undone."</p>
-            <ActionForm action attr:class="auth-form">
+            <form
+                method="post"
+                action=DeleteAccount::PATH
+                class="auth-form"
+                on:submit=on_submit
+            >
                 <div class="field">
                     <label for="delete-password">"Password"</label>
                     <input
@@ -120,13 +153,14 @@ fn DeleteAccountForm() -> impl IntoView {
                         type="password"
                         autocomplete="current-password"
                         required
+                        node_ref=password
                     />
                 </div>
                 <FormError error />
                 <button type="submit" class="danger" disabled=busy>
                     "Delete account"
                 </button>
-            </ActionForm>
+            </form>
         </section>
     }
 }

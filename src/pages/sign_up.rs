@@ -1,6 +1,6 @@
 //! `/signup`: creates an account and signs it in.
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -18,6 +18,18 @@ use crate::{
 pub fn SignUpPage() -> impl IntoView {
     let Hydrated(hydrated) = expect_context::<Hydrated>();
     let action = ServerAction::<SignUp>::new();
+    let (username, password) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new());
+    // With JavaScript the app sends the form itself; without, the browser posts it.
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(username), Some(password)) = (username.get(), password.get()) else {
+            return;
+        };
+        action.dispatch(SignUp {
+            username: username.value(),
+            password: password.value(),
+        });
+    };
     let error = use_form_error(action);
     Effect::new(move || {
         if let Some(Ok(_)) = action.value().get() {
@@ -42,13 +54,13 @@ pub fn SignUpPage() -> impl IntoView {
                 })}
             <section class="auth-card" aria-labelledby="auth-heading">
                 <h2 id="auth-heading">"Create your account"</h2>
-                <ActionForm action attr:class="auth-form" attr:aria-busy=move || busy().to_string()>
-                    <CredentialFields new_account=true />
+                <form method="post" action=SignUp::PATH class="auth-form" aria-busy=move || busy().to_string() on:submit=on_submit>
+                    <CredentialFields new_account=true username password />
                     <FormError error />
                     <button type="submit" class="primary" disabled=busy>
                         "Sign up"
                     </button>
-                </ActionForm>
+                </form>
                 <p class="auth-switch">
                     "Already have an account? " <a href="/login">"Log in"</a>
                 </p>

@@ -11,8 +11,8 @@ use crate::{
     components::account_bar::AccountBar,
     domain::Filter,
     pages::{
-        log_in::LogInPage, not_found::NotFound, settings::SettingsPage, sign_up::SignUpPage,
-        todos::TodosPage,
+        api_docs::ApiDocsPage, log_in::LogInPage, not_found::NotFound, settings::SettingsPage,
+        sign_up::SignUpPage, todos::TodosPage,
     },
     server_fns::account::HOME,
     state::{Account, TodoStore},
@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     redirect_path=|| LOG_IN
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/docs/api") view=ApiDocsPage ssr=SsrMode::Async />
                 <ProtectedParentRoute
                     path=path!("")
                     view=TodosLayout

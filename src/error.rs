@@ -6,7 +6,7 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{PasswordError, TodoTitleError, UsernameError};
+use crate::domain::{PasswordError, TodoTitleError, TokenNameError, UsernameError};
 
 /// Every failure a server function can report. Serialised as JSON for the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -19,6 +19,8 @@ pub enum AppError {
     BadRequest,
     #[error("That to-do does not exist (it may have been deleted).")]
     NotFound,
+    #[error("That token does not exist (it may have been revoked).")]
+    TokenNotFound,
     /// No one is logged in (or the session has ended).
     #[error("Please log in to continue.")]
     Unauthorized,
@@ -49,7 +51,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::BadRequest => 400,
             AppError::Unauthorized | AppError::WrongCredentials => 401,
             AppError::CrossSite => 403,
-            AppError::NotFound => 404,
+            AppError::NotFound | AppError::TokenNotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Network | AppError::Internal => 500,
@@ -75,7 +77,7 @@ macro_rules! invalid_from {
     )*};
 }
 
-invalid_from!(TodoTitleError, UsernameError, PasswordError);
+invalid_from!(TodoTitleError, UsernameError, PasswordError, TokenNameError);
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;

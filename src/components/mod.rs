@@ -1,6 +1,7 @@
 //! Reusable views. Each works as a plain HTML form without JavaScript.
 
 pub mod account_bar;
+pub mod api_tokens;
 pub mod credentials;
 pub mod error_banner;
 pub mod form_error;

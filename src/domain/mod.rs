@@ -3,7 +3,9 @@
 mod account;
 mod filter;
 mod todo;
+mod token;
 
 pub use account::{Password, PasswordError, UserId, UserView, Username, UsernameError};
 pub use filter::Filter;
 pub use todo::{Todo, TodoId, TodoTitle, TodoTitleError};
+pub use token::{NewToken, TokenName, TokenNameError, TokenView};

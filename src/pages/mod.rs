@@ -1,5 +1,6 @@
 //! One routed page per module.
 
+pub mod api_docs;
 pub mod log_in;
 pub mod not_found;
 pub mod settings;

@@ -6,7 +6,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     app::Hydrated,
-    components::form_error::{use_form_error, FormError},
+    components::{
+        api_tokens::ApiTokens,
+        form_error::{use_form_error, FormError},
+    },
     server_fns::account::{ChangePassword, DeleteAccount},
     state::{reload_at, Account},
 };
@@ -23,9 +26,12 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>"Settings"</h1>
             <p class="back">
                 <a href="/">"← Back to your to-dos"</a>
+                " · "
+                <a href="/docs/api">"API documentation"</a>
             </p>
             <p>"You are signed in as " <strong>{username}</strong> "."</p>
             <ChangePasswordForm />
+            <ApiTokens />
             <DeleteAccountForm />
         </main>
     }

@@ -35,6 +35,11 @@ pub struct Config {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
+    /// The address people and programs reach Tick at, such as `https://tick.example.com`:
+    /// the start of each to-do's `url` in the API. Default: `http://` and the request's `Host`.
+    #[arg(long, env = "TICK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Mark the session cookie `Secure`: turn on when Tick is served over HTTPS.
     #[arg(long, env = "TICK_SECURE_COOKIE", default_value_t = false)]
     pub secure_cookie: bool,

@@ -21,7 +21,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => "invalid",
             AppError::BadRequest => "bad_request",
-            AppError::NotFound => "not_found",
+            AppError::NotFound | AppError::TokenNotFound => "not_found",
             AppError::Unauthorized => "unauthorized",
             AppError::WrongCredentials => "wrong_credentials",
             AppError::CrossSite => "cross_site",

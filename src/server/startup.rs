@@ -25,6 +25,7 @@ use crate::{
     app::{shell, App},
     error::AppError,
     server::{
+        api,
         auth::{
             self,
             session::{self, SessionSettings, Store},
@@ -50,6 +51,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub auth: Auth,
+    /// See `Config::public_url`.
+    pub public_url: Option<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -95,6 +98,7 @@ impl Application {
                 leptos_options,
                 db: db.clone(),
                 auth,
+                public_url: config.public_url.clone(),
             },
             sessions,
         );
@@ -186,6 +190,7 @@ fn router(state: AppState, sessions: Store) -> Router {
             _,
         >(context, shell))
         .with_state(state.clone())
+        .nest("/api/v1", api::router(state.clone()))
         .layer(axum::middleware::map_response(tidy_server_fn_response))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -210,6 +215,7 @@ fn router(state: AppState, sessions: Store) -> Router {
         .layer(axum::middleware::from_fn(security::security_headers))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(api::json_payload_too_large))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

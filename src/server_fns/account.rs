@@ -14,6 +14,7 @@ use crate::{
     server::{
         auth::{self, session, Auth},
         db::{users, Db},
+        forms::redirect_plain_form,
     },
 };
 
@@ -129,22 +130,6 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     tracing::info!(user_id = user.id.0, "deleted account");
     redirect_plain_form("/signup?account=deleted");
     Ok(())
-}
-
-/// Sends a plain form post (no JavaScript) on to `path`. The hydrated app reads the reply and
-/// moves on by itself.
-#[cfg(feature = "ssr")]
-fn redirect_plain_form(path: &str) {
-    let is_plain_form = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(axum::http::header::ACCEPT)
-            .and_then(|accept| accept.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-    });
-    if is_plain_form {
-        leptos_axum::redirect(path);
-    }
 }
 
 /// Refuses unless `password` is the user's current password. Failures count towards the

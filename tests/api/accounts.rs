@@ -115,7 +115,10 @@ async fn visitors_are_sent_to_log_in(app: &TestApp) {
     for (path, button) in [("/login", "Log in"), ("/signup", "Sign up")] {
         let response = visitor.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let html = response.text().await.unwrap();
+        let html = response
+            .text()
+            .await
+            .unwrap_or_else(|err| panic!("reading {path}: {err:?}"));
         assert!(
             html.contains(r#"<label for="username">Username</label>"#),
             "{html}"

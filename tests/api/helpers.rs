@@ -342,7 +342,12 @@ impl TestApp {
 
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
         let response = self.client.get(self.url(path)).send().await.unwrap();
-        (response.status(), response.text().await.unwrap())
+        let status = response.status();
+        let body = response
+            .text()
+            .await
+            .unwrap_or_else(|err| panic!("reading {path}: {err:?}"));
+        (status, body)
     }
 
     /// Stops the server and a PostgreSQL test database.

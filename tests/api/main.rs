@@ -5,5 +5,6 @@ mod accounts;
 mod cli;
 mod helpers;
 mod pages;
+mod rest;
 mod security;
 mod todos;

@@ -1,5 +1,6 @@
 //! Authentication: password hashing, log-in throttling, sessions, and the current user.
 
+pub mod api_token;
 mod password;
 pub mod session;
 mod throttle;

@@ -1,13 +1,14 @@
 //! The database: SQLite (a read pool plus a single-writer pool) or PostgreSQL, chosen at run time.
 
 pub mod todos;
+pub mod tokens;
 pub mod users;
 
 use std::{path::Path, str::FromStr, time::Duration};
 
 use anyhow::Context as _;
 use sqlx::{
-    postgres::PgPoolOptions,
+    postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     PgPool, SqlitePool,
 };
@@ -45,6 +46,15 @@ macro_rules! on_write_pool {
 }
 
 pub(crate) use {on_read_pool, on_write_pool};
+
+/// A timestamp read with `CAST(… AS TEXT)` (SQLite `2026-11-25 08:30:00`, PostgreSQL in UTC
+/// `2026-11-25 08:30:00.123456+00`) as RFC 3339 to the second: `2026-11-25T08:30:00Z`.
+pub fn rfc3339(raw: &str) -> String {
+    match raw.get(..19) {
+        Some(seconds) => format!("{}Z", seconds.replacen(' ', "T", 1)),
+        None => raw.to_owned(),
+    }
+}
 
 impl Db {
     /// Connects to `url` (`sqlite:…` or `postgres://…`) and applies the migrations.
@@ -100,10 +110,14 @@ impl Db {
     }
 
     async fn connect_postgres(url: &str) -> anyhow::Result<Self> {
+        // Timestamps read as text come out in UTC, as on SQLite.
+        let options = PgConnectOptions::from_str(url)
+            .context("parsing the PostgreSQL URL")?
+            .options([("TimeZone", "UTC")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
-            .connect(url)
+            .connect_with(options)
             .await
             .context("connecting to PostgreSQL")?;
         Ok(Db::Postgres(pool))
@@ -133,6 +147,11 @@ impl Db {
             }
             Db::Postgres(pool) => pool.close().await,
         }
+    }
+
+    /// Whether this is SQLite (for the few statements whose SQL differs).
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Db::Sqlite { .. })
     }
 
     /// The database held in the Leptos context of this request.

@@ -101,3 +101,107 @@ pub async fn delete_completed(db: &Db, user: UserId) -> Result<u64, sqlx::Error>
     })?;
     Ok(deleted)
 }
+
+/// A to-do with everything the JSON API shows.
+#[derive(Debug, sqlx::FromRow)]
+pub struct TodoRecord {
+    pub id: i64,
+    pub title: String,
+    pub completed: bool,
+    pub position: i64,
+    /// Text as the database gives it; see [`super::rfc3339`].
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const RECORD_COLUMNS: &str = "id, title, completed, position, \
+     CAST(created_at AS TEXT) AS created_at, CAST(updated_at AS TEXT) AS updated_at";
+
+/// The user's to-dos in list order, optionally only done (or not done) ones, one page of them.
+pub async fn records(
+    db: &Db,
+    user: UserId,
+    completed: Option<bool>,
+    limit: Option<i64>,
+    offset: i64,
+) -> Result<Vec<TodoRecord>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {RECORD_COLUMNS} FROM todos WHERE user_id = $1 AND ($2 IS NULL OR completed = $2) \
+         ORDER BY position, id LIMIT $3 OFFSET $4"
+    );
+    on_read_pool!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(user.0)
+            .bind(completed)
+            .bind(limit.unwrap_or(i64::MAX))
+            .bind(offset)
+            .fetch_all(pool)
+            .await
+    })
+}
+
+pub async fn record(db: &Db, user: UserId, id: TodoId) -> Result<Option<TodoRecord>, sqlx::Error> {
+    let sql = format!("SELECT {RECORD_COLUMNS} FROM todos WHERE user_id = $1 AND id = $2");
+    on_read_pool!(db, pool => sqlx::query_as(&sql).bind(user.0).bind(id.0).fetch_optional(pool).await)
+}
+
+/// Adds a to-do at `order`, or at the bottom of the list.
+pub async fn create_record(
+    db: &Db,
+    user: UserId,
+    title: &TodoTitle,
+    completed: bool,
+    order: Option<i64>,
+) -> Result<TodoRecord, sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO todos (user_id, title, completed, position) VALUES ($1, $2, $3, \
+         COALESCE($4, (SELECT COALESCE(MAX(position), 0) + 1 FROM todos WHERE user_id = $1))) \
+         RETURNING {RECORD_COLUMNS}"
+    );
+    on_write_pool!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(user.0)
+            .bind(title.as_str())
+            .bind(completed)
+            .bind(order)
+            .fetch_one(pool)
+            .await
+    })
+}
+
+/// Changes the given fields of one to-do; `None` when there is no such to-do.
+pub async fn update_record(
+    db: &Db,
+    user: UserId,
+    id: TodoId,
+    title: Option<&TodoTitle>,
+    completed: Option<bool>,
+    order: Option<i64>,
+) -> Result<Option<TodoRecord>, sqlx::Error> {
+    let sql = format!(
+        "UPDATE todos SET title = COALESCE($3, title), completed = COALESCE($4, completed), \
+         position = COALESCE($5, position), updated_at = CURRENT_TIMESTAMP \
+         WHERE user_id = $1 AND id = $2 RETURNING {RECORD_COLUMNS}"
+    );
+    on_write_pool!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(user.0)
+            .bind(id.0)
+            .bind(title.map(TodoTitle::as_str))
+            .bind(completed)
+            .bind(order)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// Deletes all of the user's to-dos; returns how many went.
+pub async fn delete_all(db: &Db, user: UserId) -> Result<u64, sqlx::Error> {
+    on_write_pool!(db, pool => {
+        sqlx::query("DELETE FROM todos WHERE user_id = $1")
+            .bind(user.0)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })
+}

@@ -1,0 +1,54 @@
+//! The JSON REST API under `/api/v1`: the caller's to-dos (Todo-Backend compatible), by
+//! personal API token or session cookie, open to other origins (CORS), documented by OpenAPI.
+
+mod auth;
+mod error;
+mod openapi;
+mod todos;
+
+use std::time::Duration;
+
+use axum::{
+    http::{header, Method},
+    routing::get,
+    Json, Router,
+};
+use tower_http::cors::{Any, CorsLayer};
+use utoipa::OpenApi as _;
+
+use crate::server::startup::AppState;
+
+pub use error::{json_payload_too_large, ApiError};
+
+/// The routes, to be nested at `/api/v1`.
+pub fn router(state: AppState) -> Router {
+    // Token clients run on other origins. `*` never comes with credentials, so another site's
+    // page cannot read answers made with the session cookie.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([header::LOCATION])
+        .max_age(Duration::from_secs(600));
+    Router::new()
+        .route(
+            "/todos",
+            get(todos::list)
+                .post(todos::create)
+                .delete(todos::delete_all),
+        )
+        .route(
+            "/todos/{id}",
+            get(todos::get_one)
+                .patch(todos::patch_one)
+                .delete(todos::delete_one),
+        )
+        .route(
+            "/openapi.json",
+            get(|| async { Json(openapi::ApiDoc::openapi()) }),
+        )
+        .fallback(|| async { ApiError::NoSuchRoute })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .with_state(state)
+        .layer(cors)
+}

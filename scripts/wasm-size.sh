@@ -4,8 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The goal is 180 KiB; this guard stops regressions from where the app is today (the to-do
-# list took 228 KiB; accounts, with three more pages, 291 KiB; API tokens and docs, 331 KiB).
-BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-348160} # 340 KiB
+# list took 228 KiB; accounts, with three more pages, 291 KiB; API tokens and docs, 331 KiB;
+# attachments with upload progress, 357 KiB).
+BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-378880} # 370 KiB
 
 wasm=$(ls -t target/site/pkg/*.wasm 2>/dev/null | head -n 1 || true)
 if [ -z "$wasm" ]; then

@@ -21,6 +21,8 @@ pub enum AppError {
     NotFound,
     #[error("That token does not exist (it may have been revoked).")]
     TokenNotFound,
+    #[error("That attachment does not exist (it may have been deleted).")]
+    AttachmentNotFound,
     /// No one is logged in (or the session has ended).
     #[error("Please log in to continue.")]
     Unauthorized,
@@ -33,6 +35,9 @@ pub enum AppError {
     /// The name is taken, or similar: the input is fine but clashes with what exists.
     #[error("{0}")]
     Conflict(String),
+    /// Over a size limit or quota; the message names it.
+    #[error("{0}")]
+    TooLarge(String),
     /// Too many failed log-ins; try again after `retry_after_secs`.
     #[error("Too many failed log-ins. Please try again in {}.", minutes(*retry_after_secs))]
     TooManyAttempts { retry_after_secs: u64 },
@@ -51,8 +56,9 @@ impl AppError {
             AppError::Invalid(_) | AppError::BadRequest => 400,
             AppError::Unauthorized | AppError::WrongCredentials => 401,
             AppError::CrossSite => 403,
-            AppError::NotFound | AppError::TokenNotFound => 404,
+            AppError::NotFound | AppError::TokenNotFound | AppError::AttachmentNotFound => 404,
             AppError::Conflict(_) => 409,
+            AppError::TooLarge(_) => 413,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Network | AppError::Internal => 500,
         }

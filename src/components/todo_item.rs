@@ -4,6 +4,7 @@ use leptos::{ev, html, prelude::*, server_fn::ServerFn};
 use leptos_router::NavigateOptions;
 
 use crate::{
+    components::attachments::{Attachments, Upload},
     domain::{Filter, TodoId, TodoTitle, TodoTitleError},
     server_fns::todos::{DeleteTodo, EditTodo, SetCompleted},
     state::{Entry, TodoStore},
@@ -101,6 +102,18 @@ pub fn TodoItem(
     });
     let toggle_submit_value = (!completed.get_untracked()).to_string();
 
+    // Files dropped on the row are attached to it.
+    let uploads = RwSignal::new(Vec::<Upload>::new());
+    let drag_over = RwSignal::new(false);
+    let on_drop = move |ev: ev::DragEvent| {
+        ev.prevent_default();
+        drag_over.set(false);
+        #[cfg(feature = "hydrate")]
+        if let Some(files) = ev.data_transfer().and_then(|data| data.files()) {
+            super::upload::send_all(id, files, store, uploads);
+        }
+    };
+
     let edit_form = move || {
         editing.get().then(|| {
             view! {
@@ -133,12 +146,21 @@ pub fn TodoItem(
     };
 
     view! {
-        <li class=move || match (completed.get(), editing.get()) {
-            (true, true) => "completed editing",
-            (true, false) => "completed",
-            (false, true) => "editing",
-            (false, false) => "",
-        }>
+        <li
+            class=move || match (completed.get(), editing.get()) {
+                (true, true) => "completed editing",
+                (true, false) => "completed",
+                (false, true) => "editing",
+                (false, false) => "",
+            }
+            class:drop-target=drag_over
+            on:dragover=move |ev: ev::DragEvent| {
+                ev.prevent_default();
+                drag_over.set(true);
+            }
+            on:dragleave=move |_| drag_over.set(false)
+            on:drop=on_drop
+        >
             // One form holds the row's page-reload actions: the toggle button posts to its
             // action, the delete button to its own `formaction`.
             <form
@@ -186,6 +208,7 @@ pub fn TodoItem(
                 ></button>
             </form>
             {edit_form}
+            <Attachments todo=id title=title.get_value() store uploads />
         </li>
     }
 }

@@ -40,6 +40,18 @@ pub struct Config {
     #[arg(long, env = "TICK_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// The largest attachment (`25MiB`, `500KiB`, `1GiB`, or bytes).
+    #[arg(long, env = "TICK_MAX_FILE_SIZE", default_value = "25MiB")]
+    pub max_file_size: ByteSize,
+
+    /// How much attachments each user may store in all.
+    #[arg(long, env = "TICK_USER_QUOTA", default_value = "1GiB")]
+    pub user_quota: ByteSize,
+
+    /// The most files one upload may carry.
+    #[arg(long, env = "TICK_MAX_FILES_PER_UPLOAD", default_value_t = 10)]
+    pub max_files_per_upload: usize,
+
     /// Mark the session cookie `Secure`: turn on when Tick is served over HTTPS.
     #[arg(long, env = "TICK_SECURE_COOKIE", default_value_t = false)]
     pub secure_cookie: bool,
@@ -63,6 +75,35 @@ pub struct Config {
     /// The log-in throttle window.
     #[arg(long, env = "TICK_LOGIN_WINDOW", default_value = "15m")]
     pub login_window: Span,
+}
+
+/// A size: bytes, or a number with `KiB`, `MiB` or `GiB`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteSize(pub u64);
+
+impl FromStr for ByteSize {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let (number, unit) = s.split_at(split);
+        let number: u64 = number
+            .parse()
+            .map_err(|_| format!("'{s}' is not a size such as 25MiB or 1GiB"))?;
+        let unit: u64 = match unit.trim() {
+            "" | "B" => 1,
+            "KiB" => 1024,
+            "MiB" => 1024 * 1024,
+            "GiB" => 1024 * 1024 * 1024,
+            other => return Err(format!("'{other}' is not a unit: use KiB, MiB or GiB")),
+        };
+        number
+            .checked_mul(unit)
+            .filter(|&bytes| bytes > 0)
+            .map(ByteSize)
+            .ok_or_else(|| format!("'{s}' must be more than zero"))
+    }
 }
 
 /// A length of time written as a number and a unit: `45s`, `30m`, `12h`, `14d`.
@@ -149,6 +190,15 @@ mod tests {
         assert!(!config.secure_cookie);
         assert_eq!(config.session_idle.0, Duration::from_secs(14 * 24 * 3600));
         assert_eq!(config.login_window.0, Duration::from_secs(15 * 60));
+    }
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!("25MiB".parse(), Ok(ByteSize(25 * 1024 * 1024)));
+        assert_eq!("1GiB".parse(), Ok(ByteSize(1 << 30)));
+        assert_eq!("4096".parse(), Ok(ByteSize(4096)));
+        assert!("25MB".parse::<ByteSize>().is_err());
+        assert!("0KiB".parse::<ByteSize>().is_err());
     }
 
     #[test]

@@ -21,11 +21,14 @@ impl AppError {
         match self {
             AppError::Invalid(_) => "invalid",
             AppError::BadRequest => "bad_request",
-            AppError::NotFound | AppError::TokenNotFound => "not_found",
+            AppError::NotFound | AppError::TokenNotFound | AppError::AttachmentNotFound => {
+                "not_found"
+            }
             AppError::Unauthorized => "unauthorized",
             AppError::WrongCredentials => "wrong_credentials",
             AppError::CrossSite => "cross_site",
             AppError::Conflict(_) => "conflict",
+            AppError::TooLarge(_) => "too_large",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Network | AppError::Internal => "internal",
         }

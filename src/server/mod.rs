@@ -2,6 +2,7 @@
 //! security middleware and logging.
 
 pub mod api;
+pub mod attachments;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -9,4 +10,5 @@ pub mod error;
 pub mod forms;
 pub mod security;
 pub mod startup;
+pub mod storage;
 pub mod telemetry;

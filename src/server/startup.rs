@@ -1,6 +1,6 @@
 //! Builds the application: state, router (pages, server functions, static files), layers, shutdown.
 
-use std::{future::Future, net::SocketAddr, path::Path, time::Duration};
+use std::{future::Future, net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use axum::{
@@ -26,6 +26,7 @@ use crate::{
     error::AppError,
     server::{
         api,
+        attachments::{self, FileLimits},
         auth::{
             self,
             session::{self, SessionSettings, Store},
@@ -34,6 +35,7 @@ use crate::{
         config::Config,
         db::Db,
         security,
+        storage::{LocalStorage, Storage},
     },
 };
 
@@ -53,6 +55,27 @@ pub struct AppState {
     pub auth: Auth,
     /// See `Config::public_url`.
     pub public_url: Option<String>,
+    pub storage: Arc<dyn Storage>,
+    pub file_limits: FileLimits,
+    /// Wakes the collector that deletes the files of deleted attachments.
+    pub collector: Collector,
+}
+
+/// A handle to wake the file collector after deleting rows.
+#[derive(Clone)]
+pub struct Collector(pub Arc<tokio::sync::Notify>);
+
+impl Collector {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    /// After a server function deleted to-dos, attachments or an account.
+    pub fn wake_from_context() {
+        if let Some(collector) = use_context::<Collector>() {
+            collector.wake();
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -91,6 +114,18 @@ impl Application {
                 secure_cookie: config.secure_cookie,
             },
         };
+        let storage = LocalStorage::open(&config.data_dir.join("attachments"))
+            .await
+            .context("opening the attachment storage")?;
+        let leftovers = storage
+            .remove_leftovers()
+            .await
+            .context("removing unfinished uploads")?;
+        if leftovers > 0 {
+            tracing::info!(leftovers, "removed unfinished uploads from before a stop");
+        }
+        let storage: Arc<dyn Storage> = Arc::new(storage);
+        let collector = Collector(attachments::spawn_collector(db.clone(), storage.clone()));
         let sessions = Store::new(&db);
         sessions.spawn_cleanup(SESSION_SWEEP_PERIOD);
         let router = router(
@@ -99,6 +134,13 @@ impl Application {
                 db: db.clone(),
                 auth,
                 public_url: config.public_url.clone(),
+                storage,
+                file_limits: FileLimits {
+                    max_file_bytes: config.max_file_size.0,
+                    user_quota_bytes: config.user_quota.0,
+                    max_files_per_upload: config.max_files_per_upload,
+                },
+                collector,
             },
             sessions,
         );
@@ -164,10 +206,15 @@ fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
 fn router(state: AppState, sessions: Store) -> Router {
     let routes = generate_route_list(App);
     let context = {
-        let (db, auth) = (state.db.clone(), state.auth.clone());
+        let (db, auth, collector) = (
+            state.db.clone(),
+            state.auth.clone(),
+            state.collector.clone(),
+        );
         move || {
             provide_context(db.clone());
             provide_context(auth.clone());
+            provide_context(collector.clone());
         }
     };
     let options = state.leptos_options.clone();
@@ -192,6 +239,10 @@ fn router(state: AppState, sessions: Store) -> Router {
         .with_state(state.clone())
         .nest("/api/v1", api::router(state.clone()))
         .layer(axum::middleware::map_response(tidy_server_fn_response))
+        // Forms and JSON are small: anything bigger is refused with 413.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Uploads have limits of their own.
+        .merge(attachments::router(state.clone()))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session::resolve_user,
@@ -212,10 +263,9 @@ fn router(state: AppState, sessions: Store) -> Router {
         )
         .with_state(state)
         .merge(pages)
+        .layer(axum::middleware::from_fn(api::json_payload_too_large))
         .layer(axum::middleware::from_fn(security::security_headers))
         .layer(axum::middleware::from_fn(security::refuse_cross_site))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(api::json_payload_too_large))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

@@ -126,6 +126,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     let (db, auth) = (Db::from_context()?, Auth::from_context()?);
     check_password(&db, &auth, user.id, password).await?;
     users::delete(&db, user.id).await?;
+    crate::server::startup::Collector::wake_from_context();
     session::sign_out(&auth::request_session()?).await?;
     tracing::info!(user_id = user.id.0, "deleted account");
     redirect_plain_form("/signup?account=deleted");

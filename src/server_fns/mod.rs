@@ -2,5 +2,6 @@
 //! parse, then the db.
 
 pub mod account;
+pub mod attachments;
 pub mod todos;
 pub mod tokens;

@@ -13,6 +13,7 @@ use crate::{
     server::{
         auth::require_user,
         db::{todos, Db},
+        startup::Collector,
     },
 };
 
@@ -67,6 +68,7 @@ pub async fn edit_todo(
         if !todos::delete(&db, user, id).await? {
             return Err(AppError::NotFound);
         }
+        Collector::wake_from_context();
         None
     } else {
         let title = TodoTitle::parse(&title)?;
@@ -87,6 +89,7 @@ pub async fn delete_todo(id: TodoId) -> Result<(), AppError> {
     let user = require_user()?.id;
     let db = Db::from_context()?;
     if todos::delete(&db, user, id).await? {
+        Collector::wake_from_context();
         Ok(())
     } else {
         Err(AppError::NotFound)
@@ -98,5 +101,7 @@ pub async fn delete_todo(id: TodoId) -> Result<(), AppError> {
 pub async fn clear_completed() -> Result<u64, AppError> {
     let user = require_user()?.id;
     let db = Db::from_context()?;
-    Ok(todos::delete_completed(&db, user).await?)
+    let deleted = todos::delete_completed(&db, user).await?;
+    Collector::wake_from_context();
+    Ok(deleted)
 }

@@ -6,8 +6,9 @@ use leptos::{prelude::*, server_fn::error::ServerFnUrlError, task::spawn_local};
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    domain::{Filter, Todo, TodoId, TodoTitle},
+    domain::{Attachment, Filter, Todo, TodoId, TodoTitle},
     error::AppError,
+    server_fns::attachments::{delete_attachment, list_attachments},
     server_fns::todos::{
         add_todo, clear_completed, delete_todo, edit_todo, list_todos, set_all_completed,
         set_completed,
@@ -27,8 +28,10 @@ pub struct Entry {
 #[derive(Clone, Copy)]
 pub struct TodoStore {
     initial: OnceResource<Result<Vec<Todo>, AppError>>,
+    initial_attachments: OnceResource<Result<Vec<Attachment>, AppError>>,
     seeded: StoredValue<bool>,
     list: RwSignal<Vec<Entry>>,
+    attachments: RwSignal<Vec<Attachment>>,
     pending: RwSignal<usize>,
     error: RwSignal<Option<String>>,
 }
@@ -58,8 +61,10 @@ impl TodoStore {
         });
         let store = TodoStore {
             initial: OnceResource::new(list_todos()),
+            initial_attachments: OnceResource::new(list_attachments()),
             seeded: StoredValue::new(false),
             list: RwSignal::new(Vec::new()),
+            attachments: RwSignal::new(Vec::new()),
             pending: RwSignal::new(0),
             error: RwSignal::new(url_error),
         };
@@ -74,9 +79,11 @@ impl TodoStore {
     /// Waits for the first load; the list then lives in this store.
     pub async fn load(self) -> Result<(), AppError> {
         let todos = self.initial.await?;
+        let attachments = self.initial_attachments.await?;
         if !self.seeded.get_value() {
             self.seeded.set_value(true);
             self.list.set(todos.into_iter().map(Entry::new).collect());
+            self.attachments.set(attachments);
         }
         Ok(())
     }
@@ -166,8 +173,16 @@ impl TodoStore {
 
     pub fn clear_completed(self) {
         self.run(None, clear_completed(), move |_| {
+            let done: Vec<i64> = self.list.with_untracked(|list| {
+                list.iter()
+                    .filter(|entry| entry.completed())
+                    .map(|entry| entry.id.0)
+                    .collect()
+            });
             self.list
                 .update(|list| list.retain(|entry| !entry.completed()));
+            self.attachments
+                .update(|all| all.retain(|attachment| !done.contains(&attachment.todo_id)));
         });
     }
 
@@ -188,6 +203,30 @@ impl TodoStore {
 
     fn remove(self, id: TodoId) {
         self.list.update(|list| list.retain(|entry| entry.id != id));
+        self.attachments
+            .update(|all| all.retain(|attachment| attachment.todo_id != id.0));
+    }
+
+    /// One to-do's attachments, oldest first.
+    pub fn attachments_of(self, todo: TodoId) -> Vec<Attachment> {
+        self.attachments.with(|all| {
+            all.iter()
+                .filter(|attachment| attachment.todo_id == todo.0)
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// Files the server has just stored.
+    pub fn attached(self, new: Vec<Attachment>) {
+        self.attachments.update(|all| all.extend(new));
+    }
+
+    pub fn delete_attachment(self, id: i64) {
+        self.run(None, delete_attachment(id), move |()| {
+            self.attachments
+                .update(|all| all.retain(|attachment| attachment.id != id));
+        });
     }
 
     /// Runs one server call, counting it as pending, and applies its reply.

@@ -241,6 +241,11 @@ async fn start(
 }
 
 impl TestApp {
+    /// Where the app keeps its files (attachments live under `attachments/`).
+    pub fn data_path(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -2,6 +2,7 @@
 //! Every case runs twice, on SQLite and on PostgreSQL.
 
 mod accounts;
+mod attachments;
 mod cli;
 mod helpers;
 mod pages;

@@ -272,7 +272,11 @@ async fn errors_never_leak_internals(app: &TestApp) {
 async fn database_failures_get_a_generic_message(app: &TestApp) {
     app.add("before the failure").await;
     // Break the database under the running server.
-    crate::helpers::execute(app, "DROP TABLE todos").await;
+    let drop = match app.backend {
+        crate::helpers::Backend::Sqlite => "DROP TABLE todos",
+        crate::helpers::Backend::Postgres => "DROP TABLE todos CASCADE",
+    };
+    crate::helpers::execute(app, drop).await;
     for (function, form) in [("list", vec![]), ("add", vec![("title", "after")])] {
         let (status, body) = error_of(app.call(function, &form).await).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{function}");

@@ -222,20 +222,24 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Turns the body limit's plain-text 413 into the API's JSON error, for API paths. Goes
-/// outside the body limit layer, which answers before any route sees the request.
+/// Turns the body limit's plain-text 413 into the API's JSON error, for API paths; and asks
+/// the client to close the connection after any 413, since the rest of its body was not read
+/// (a client that reused the connection would write into a closed socket).
 pub async fn json_payload_too_large(request: Request, next: axum::middleware::Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
-    if !is_api {
+    let mut response = next.run(request).await;
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
         return response;
     }
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
-        return ApiError::PayloadTooLarge.into_response();
+    if is_api && !is_json {
+        response = ApiError::PayloadTooLarge.into_response();
     }
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
 }

@@ -189,6 +189,7 @@ pub async fn delete_all(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<StatusCode, ApiError> {
     todos::delete_all(&state.db, user).await?;
+    state.collector.wake();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -278,6 +279,7 @@ pub async fn delete_one(
 ) -> Result<StatusCode, ApiError> {
     let id = todo_id(id)?;
     if todos::delete(&state.db, user, id).await? {
+        state.collector.wake();
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::NotFound.into())

@@ -1,5 +1,6 @@
 //! The database: SQLite (a read pool plus a single-writer pool) or PostgreSQL, chosen at run time.
 
+pub mod attachments;
 pub mod todos;
 pub mod tokens;
 pub mod users;

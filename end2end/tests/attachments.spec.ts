@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { addTodos, signUp, todoItems, waitForHydration } from './helpers';
+
+// Attachments with JavaScript: picker and drag-and-drop, progress and cancel, preview,
+// download, delete.
+
+// A 1×1 PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+test.beforeEach(async ({ page }) => {
+  await signUp(page);
+  await page.goto('/');
+  await waitForHydration(page);
+  await addTodos(page, 'Holiday');
+});
+
+const row = (page: Page) => todoItems(page).filter({ hasText: 'Holiday' });
+
+/** Holds uploads until `release` is called, so their progress can be seen. */
+async function holdUploads(page: Page) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/todos/*/attachments', async (route) => {
+    await held;
+    try {
+      await route.continue();
+    } catch {
+      // Cancelled by the page meanwhile.
+    }
+  });
+  return release;
+}
+
+test('a picked image uploads with a progress bar, shows a preview, downloads and deletes', async ({ page }) => {
+  const release = await holdUploads(page);
+  await row(page).getByLabel('Attach files to: Holiday').setInputFiles({ name: 'beach.png', mimeType: 'image/png', buffer: PNG });
+  await expect(row(page).getByRole('progressbar', { name: 'Uploading beach.png' })).toBeVisible();
+  await expect(row(page).getByRole('button', { name: 'Cancel the upload of beach.png' })).toBeVisible();
+  release();
+  await page.unroute('**/todos/*/attachments');
+
+  const attachment = row(page).locator('li.attachment');
+  await expect(attachment.getByRole('link', { name: 'beach.png' })).toBeVisible();
+  await expect(attachment).toContainText('image/png');
+  await expect(row(page).getByRole('progressbar')).toHaveCount(0);
+  const preview = attachment.locator('img.attachment-preview');
+  await expect(preview).toBeVisible();
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+
+  const downloading = page.waitForEvent('download');
+  await attachment.getByRole('link', { name: 'beach.png' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('beach.png');
+  expect(Buffer.compare(await readFile((await download.path())!), PNG)).toBe(0);
+
+  // Still there after a reload: it is in the database and the storage.
+  await page.reload();
+  await waitForHydration(page);
+  await row(page).getByRole('button', { name: 'Delete the attachment beach.png' }).click();
+  await expect(row(page).locator('li.attachment')).toHaveCount(0);
+  await page.reload();
+  await expect(row(page).locator('li.attachment')).toHaveCount(0);
+});
+
+test('files dropped on a to-do are attached to it', async ({ page }) => {
+  const data = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['dropped text'], 'notes.txt', { type: 'text/plain' }));
+    transfer.items.add(new File(['more'], 'more.txt', { type: 'text/plain' }));
+    return transfer;
+  });
+  await row(page).dispatchEvent('dragover', { dataTransfer: data });
+  await expect(row(page)).toHaveClass(/drop-target/);
+  await row(page).dispatchEvent('drop', { dataTransfer: data });
+  await expect(row(page).getByRole('link', { name: 'notes.txt' })).toBeVisible();
+  await expect(row(page).getByRole('link', { name: 'more.txt' })).toBeVisible();
+  await expect(row(page)).not.toHaveClass(/drop-target/);
+  await expect(row(page).locator('li.attachment').first()).toContainText('text/plain');
+});
+
+test('an upload can be cancelled', async ({ page }) => {
+  const release = await holdUploads(page);
+  await row(page).getByLabel('Attach files to: Holiday').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(200_000, 1) });
+  await row(page).getByRole('button', { name: 'Cancel the upload of big.bin' }).click();
+  await expect(row(page).getByRole('progressbar')).toHaveCount(0);
+  release();
+  await page.unroute('**/todos/*/attachments');
+  await page.reload();
+  await expect(row(page).locator('li.attachment')).toHaveCount(0);
+});
+
+test('a file over the limit is refused with the limit named', async ({ page }) => {
+  await row(page).getByLabel('Attach files to: Holiday').setInputFiles({
+    name: 'huge.bin',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.alloc(26 * 1024 * 1024, 1),
+  });
+  await expect(page.getByRole('alert')).toContainText('That file is too big: the most is 25 MiB per file.');
+  await expect(row(page).locator('li.attachment')).toHaveCount(0);
+});

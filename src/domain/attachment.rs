@@ -1,0 +1,114 @@
+//! Files attached to to-dos: what the page shows of them, and how a client's file name is
+//! cleaned before it is ever displayed (it is never used as a path).
+
+use serde::{Deserialize, Serialize};
+
+/// One attachment as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub todo_id: i64,
+    /// The client's name for it, cleaned by [`clean_file_name`].
+    pub file_name: String,
+    /// Decided from the file's first bytes, never from the client's claim.
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+impl Attachment {
+    /// PNG, JPEG, GIF and WebP get a preview; everything else is only a download.
+    pub fn is_image(&self) -> bool {
+        matches!(
+            self.content_type.as_str(),
+            "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+        )
+    }
+
+    pub fn url(&self) -> String {
+        format!("/attachments/{}", self.id)
+    }
+}
+
+/// `1.5 MB`, `312 KB`, `12 bytes`.
+pub fn human_size(bytes: i64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if value < 10.0 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.0} {}", UNITS[unit])
+    }
+}
+
+/// The most characters of a file name kept.
+pub const MAX_FILE_NAME_CHARS: usize = 200;
+
+/// The last path part of `raw`, without control characters or bidirectional overrides,
+/// trimmed and at most [`MAX_FILE_NAME_CHARS`]; `file` when nothing is left.
+pub fn clean_file_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !is_invisible_format(*c))
+        .take(MAX_FILE_NAME_CHARS)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    if cleaned.is_empty() {
+        "file".to_owned()
+    } else {
+        cleaned.to_owned()
+    }
+}
+
+/// Characters that change how text around them is shown: right-to-left marks and overrides,
+/// zero-width characters, the byte order mark.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parts_are_dropped() {
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("C:\\Users\\me\\report.pdf"), "report.pdf");
+        assert_eq!(clean_file_name("../.."), "file");
+        assert_eq!(clean_file_name(".hidden"), "hidden");
+        assert_eq!(clean_file_name(""), "file");
+    }
+
+    #[test]
+    fn control_and_direction_characters_are_removed() {
+        assert_eq!(clean_file_name("a\0b\nc.txt"), "abc.txt");
+        // With U+202E kept, "invoice<U+202E>fdp.exe" would show as "invoiceexe.pdf".
+        assert_eq!(clean_file_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(clean_file_name("\u{200F}name\u{FEFF}.png"), "name.png");
+    }
+
+    #[test]
+    fn long_names_are_cut_by_characters() {
+        let long = "é".repeat(500);
+        assert_eq!(clean_file_name(&long).chars().count(), MAX_FILE_NAME_CHARS);
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_size(12), "12 bytes");
+        assert_eq!(human_size(1_500), "1.5 KB");
+        assert_eq!(human_size(312_000), "312 KB");
+        assert_eq!(human_size(25 * 1024 * 1024), "26 MB");
+    }
+}

@@ -1,0 +1,462 @@
+//! Attachments: streamed uploads, limits and quota, hostile names, types from bytes, owner-only
+//! downloads with ranges, and files that go when their rows go.
+
+use std::{path::PathBuf, time::Duration};
+
+use reqwest::{
+    header,
+    multipart::{Form, Part},
+    Client, StatusCode,
+};
+use serde_json::Value;
+use tokio::io::AsyncWriteExt;
+
+use crate::helpers::{both, both_backends, count, spawn_app_with, TestApp};
+
+both!(
+    upload_and_download,
+    range_requests_and_etags,
+    types_come_from_bytes_not_names,
+    hostile_file_names_are_cleaned,
+    other_users_get_404,
+    deleting_rows_deletes_files,
+    an_aborted_upload_leaves_nothing,
+    plain_form_uploads_redirect_back,
+);
+
+both_backends!(limits_and_quota);
+
+/// A PNG signature and some bytes after it.
+fn png(len: usize) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend((0..len.saturating_sub(8)).map(|i| (i % 251) as u8));
+    bytes
+}
+
+fn files_dir(app: &TestApp) -> PathBuf {
+    app.data_path().join("attachments").join("files")
+}
+
+fn stored_files(app: &TestApp) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(files_dir(app))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn staged_files(app: &TestApp) -> usize {
+    std::fs::read_dir(app.data_path().join("attachments").join("tmp"))
+        .unwrap()
+        .count()
+}
+
+/// Waits (up to 10 s) for `done`; for work the server finishes just after answering.
+async fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    for _ in 0..100 {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    done()
+}
+
+async fn upload_as(
+    app: &TestApp,
+    client: &Client,
+    todo: &Value,
+    files: Vec<(&str, Vec<u8>)>,
+) -> (StatusCode, Value) {
+    let mut form = Form::new();
+    for (name, bytes) in files {
+        form = form.part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    }
+    let response = client
+        .post(app.url(&format!("/todos/{}/attachments", todo["id"])))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn upload(app: &TestApp, todo: &Value, files: Vec<(&str, Vec<u8>)>) -> (StatusCode, Value) {
+    upload_as(app, &app.client, todo, files).await
+}
+
+async fn upload_and_download(app: &TestApp) {
+    let todo = app.add("with files").await;
+    let picture = png(3000);
+    let (status, stored) = upload(app, &todo, vec![("holiday photo.png", picture.clone())]).await;
+    assert_eq!(status, StatusCode::CREATED, "{stored}");
+    let attachment = &stored[0];
+    assert_eq!(attachment["file_name"], "holiday photo.png");
+    assert_eq!(attachment["content_type"], "image/png");
+    assert_eq!(attachment["size_bytes"], 3000);
+    let listed: Vec<Value> = app
+        .call_as(&app.client, "attachments/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed, vec![attachment.clone()]);
+
+    let url = app.url(&format!("/attachments/{}", attachment["id"]));
+    let response = app.client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"holiday photo.png\"; filename*=UTF-8''holiday%20photo.png"
+    );
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .starts_with("sandbox"));
+    assert!(headers.contains_key(header::ETAG));
+    assert_eq!(response.bytes().await.unwrap().to_vec(), picture);
+
+    let preview = app
+        .client
+        .get(format!("{url}?inline=true"))
+        .send()
+        .await
+        .unwrap();
+    assert!(preview.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("inline;"));
+    // The file is stored under a generated name, never the client's.
+    let files = stored_files(app);
+    assert_eq!(files.len(), 1);
+    assert!(files[0].len() == 32 && files[0].bytes().all(|b| b.is_ascii_hexdigit()));
+}
+
+async fn range_requests_and_etags(app: &TestApp) {
+    let todo = app.add("ranges").await;
+    let bytes: Vec<u8> = (0..1000u32).map(|i| (i % 256) as u8).collect();
+    let (_, stored) = upload(app, &todo, vec![("data.bin", bytes.clone())]).await;
+    let url = app.url(&format!("/attachments/{}", stored[0]["id"]));
+    let get = |range: &'static str| app.client.get(&url).header(header::RANGE, range).send();
+    let part = get("bytes=100-199").await.unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.headers()[header::CONTENT_RANGE], "bytes 100-199/1000");
+    assert_eq!(part.bytes().await.unwrap().to_vec(), bytes[100..200]);
+    let tail = get("bytes=-10").await.unwrap();
+    assert_eq!(tail.bytes().await.unwrap().to_vec(), bytes[990..]);
+    let resume = get("bytes=600-").await.unwrap();
+    assert_eq!(resume.bytes().await.unwrap().to_vec(), bytes[600..]);
+    let outside = get("bytes=5000-").await.unwrap();
+    assert_eq!(outside.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(outside.headers()[header::CONTENT_RANGE], "bytes */1000");
+
+    let full = app.client.get(&url).send().await.unwrap();
+    let etag = full.headers()[header::ETAG].clone();
+    let again = app
+        .client
+        .get(&url)
+        .header(header::IF_NONE_MATCH, etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    // A range for another version of the file gets the whole (current) file.
+    let stale = app
+        .client
+        .get(&url)
+        .header(header::RANGE, "bytes=0-9")
+        .header(header::IF_RANGE, "\"something-else\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::OK);
+    assert_eq!(stale.bytes().await.unwrap().len(), 1000);
+}
+
+async fn types_come_from_bytes_not_names(app: &TestApp) {
+    let todo = app.add("disguises").await;
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>".to_vec();
+    let html = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>".to_vec();
+    let (status, stored) = upload(app, &todo, vec![("cat.png", svg), ("dog.jpg", html)]).await;
+    assert_eq!(status, StatusCode::CREATED);
+    for attachment in stored.as_array().unwrap() {
+        assert_eq!(attachment["content_type"], "text/plain", "{attachment}");
+        let response = app
+            .client
+            .get(app.url(&format!("/attachments/{}?inline=true", attachment["id"])))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "text/plain");
+        assert!(
+            response.headers()[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment;"),
+            "never shown inline"
+        );
+        assert_eq!(
+            response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff"
+        );
+    }
+}
+
+async fn hostile_file_names_are_cleaned(app: &TestApp) {
+    let todo = app.add("names").await;
+    let long = format!("{}.txt", "n".repeat(1000));
+    let (status, stored) = upload(
+        app,
+        &todo,
+        vec![
+            ("../../x", b"one".to_vec()),
+            ("tab\there.txt", b"two".to_vec()),
+            (long.as_str(), b"three".to_vec()),
+            ("invoice\u{202E}fdp.exe", b"four".to_vec()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{stored}");
+    let names: Vec<&str> = stored
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["file_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[0], "x");
+    assert_eq!(names[1], "tabhere.txt");
+    assert_eq!(names[2].chars().count(), 200);
+    assert_eq!(names[3], "invoicefdp.exe");
+    // Nothing was written outside storage, under a client's name.
+    assert!(!app.data_path().join("x").exists());
+    assert!(!app.data_path().join("attachments").join("x").exists());
+    assert!(stored_files(app).iter().all(|name| name.len() == 32));
+
+    // A NUL byte cannot travel in a multipart header: the form is refused, clearly, whole.
+    let before = stored_files(app).len();
+    let body = b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\0b.txt\"\r\n\r\nnul\r\n--B--\r\n";
+    let response = app
+        .client
+        .post(app.url(&format!("/todos/{}/attachments", todo["id"])))
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=B")
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error: Value = response.json().await.unwrap();
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("could not be read"));
+    assert_eq!(stored_files(app).len(), before);
+    assert!(eventually(|| staged_files(app) == 0).await);
+}
+
+async fn other_users_get_404(app: &TestApp) {
+    let todo = app.add("mine").await;
+    let (_, stored) = upload(app, &todo, vec![("secret.txt", b"private".to_vec())]).await;
+    let id = stored[0]["id"].to_string();
+    let other = app.sign_up().await;
+    let download = other
+        .client
+        .get(app.url(&format!("/attachments/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::NOT_FOUND);
+    let delete = app
+        .call_as(&other.client, "attachments/delete", &[("id", &id)])
+        .await;
+    assert_eq!(delete.status(), StatusCode::NOT_FOUND);
+    let (status, _) = upload_as(app, &other.client, &todo, vec![("x.txt", b"x".to_vec())]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let anonymous = Client::new()
+        .get(app.url(&format!("/attachments/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(stored_files(app).len(), 1);
+}
+
+async fn deleting_rows_deletes_files(app: &TestApp) {
+    let first = app.add("first").await;
+    let second = app.add("second").await;
+    let (_, one) = upload(app, &first, vec![("a.txt", b"a".to_vec())]).await;
+    upload(
+        app,
+        &second,
+        vec![("b.txt", b"b".to_vec()), ("c.txt", b"c".to_vec())],
+    )
+    .await;
+    assert_eq!(stored_files(app).len(), 3);
+
+    let id = one[0]["id"].to_string();
+    let deleted = app
+        .call_as(&app.client, "attachments/delete", &[("id", &id)])
+        .await;
+    assert_eq!(deleted.status(), StatusCode::OK);
+    assert!(eventually(|| stored_files(app).len() == 2).await);
+
+    let todo_id = second["id"].to_string();
+    app.call_ok::<Value>("delete", &[("id", &todo_id)]).await;
+    assert!(eventually(|| stored_files(app).is_empty()).await);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM attachments").await, 0);
+    assert!(eventually(|| true).await);
+
+    // Deleting the account takes its files too.
+    let third = app.add("third").await;
+    upload(app, &third, vec![("d.txt", b"d".to_vec())]).await;
+    assert_eq!(stored_files(app).len(), 1);
+    let gone = app
+        .call_as(
+            &app.client,
+            "account/delete",
+            &[("password", crate::helpers::PASSWORD)],
+        )
+        .await;
+    assert_eq!(gone.status(), StatusCode::OK);
+    assert!(eventually(|| stored_files(app).is_empty()).await);
+}
+
+async fn an_aborted_upload_leaves_nothing(app: &TestApp) {
+    let todo = app.add("interrupted").await;
+    let cookie = app.client.get(app.url("/")).send().await.map(|_| ()).ok();
+    let _ = cookie;
+    // Log in on a raw connection's behalf: take the session cookie from a fresh log-in.
+    let (login, _) = app.log_in(&app.username, crate::helpers::PASSWORD).await;
+    let session = login
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("tick_session="))
+        .unwrap();
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let boundary = "XBOUNDARYX";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    );
+    let total = head.len() + 1_000_000 + 64;
+    let request = format!(
+        "POST /todos/{}/attachments HTTP/1.1\r\nHost: {address}\r\nCookie: {session}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {total}\r\n\r\n{head}",
+        todo["id"]
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    stream.write_all(&vec![7u8; 300_000]).await.unwrap();
+    stream.flush().await.unwrap();
+    // The staged file exists while the bytes arrive...
+    assert!(eventually(|| staged_files(app) == 1).await);
+    // ...and goes when the client does, leaving no row either.
+    drop(stream);
+    assert!(eventually(|| staged_files(app) == 0).await);
+    assert_eq!(count(app, "SELECT COUNT(*) FROM attachments").await, 0);
+    assert!(stored_files(app).is_empty());
+}
+
+async fn plain_form_uploads_redirect_back(app: &TestApp) {
+    let todo = app.add("no script").await;
+    let form = Form::new().part("file", Part::bytes(b"hello".to_vec()).file_name("note.txt"));
+    let response = app
+        .client
+        .post(app.url(&format!("/todos/{}/attachments", todo["id"])))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url("/active"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], app.url("/active"));
+    let (_, html) = app.page("/").await;
+    assert!(html.contains("note.txt"), "{html}");
+
+    // No file chosen: back to the page, with the reason.
+    let empty = Form::new().part("file", Part::bytes(Vec::new()).file_name(""));
+    let response = app
+        .client
+        .post(app.url(&format!("/todos/{}/attachments", todo["id"])))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url("/"))
+        .multipart(empty)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(location.contains("__err="), "{location}");
+    let page = app
+        .client
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Choose a file to attach."), "{page}");
+}
+
+async fn limits_and_quota(backend: crate::helpers::Backend) {
+    let app = spawn_app_with(
+        backend,
+        &[
+            "--max-file-size",
+            "1KiB",
+            "--user-quota",
+            "3KiB",
+            "--max-files-per-upload",
+            "2",
+        ],
+    )
+    .await;
+    let todo = app.add("limits").await;
+    let (status, error) = upload(&app, &todo, vec![("big.bin", vec![1; 2000])]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        error["error"]["message"],
+        "That file is too big: the most is 1 KiB per file."
+    );
+    assert_eq!(error["error"]["code"], "too_large");
+    let three = vec![("a", vec![1; 10]), ("b", vec![1; 10]), ("c", vec![1; 10])];
+    let (status, error) = upload(&app, &todo, three).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        error["error"]["message"],
+        "At most 2 files can be uploaded at once."
+    );
+    for name in ["one", "two", "three"] {
+        let (status, _) = upload(&app, &todo, vec![(name, vec![2; 1000])]).await;
+        assert_eq!(status, StatusCode::CREATED, "{name}");
+    }
+    let (status, error) = upload(&app, &todo, vec![("four", vec![2; 200])]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("3 KiB"),
+        "{error}"
+    );
+    // Refused uploads left nothing behind.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM attachments").await, 3);
+    assert_eq!(stored_files(&app).len(), 3);
+    assert!(eventually(|| staged_files(&app) == 0).await);
+    app.stop().await;
+}

@@ -10,12 +10,13 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 ADDR ?= 127.0.0.1:3000
 
-.PHONY: help setup run build test lint unit e2e wasm-size bench clean
+.PHONY: help setup run build test lint unit e2e wasm-size bench bench-upload clean
 
 help:
 	@echo "make run    build and start Tick at http://$(ADDR) (SQLite in ./data)"
 	@echo "make test   lint, unit + integration tests (SQLite and PostgreSQL), Playwright"
 	@echo "make bench  requests per second against a minimal axum+sqlx page"
+	@echo "make bench-upload  a 1 GiB upload: throughput and server memory growth"
 
 ## Install what is missing: wasm32 target, cargo-leptos, wasm-bindgen-cli, Chromium, npm packages.
 setup:
@@ -49,6 +50,10 @@ wasm-size:
 
 bench: build
 	@scripts/bench.sh
+
+## Uploads a 1 GiB file; reports throughput and the server's peak memory growth.
+bench-upload: build
+	@scripts/bench-upload.sh
 
 clean:
 	cargo clean

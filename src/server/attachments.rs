@@ -40,19 +40,23 @@ pub struct FileLimits {
 /// Form field that carries files.
 const FILE_FIELD: &str = "file";
 
+impl FileLimits {
+    /// The largest upload request: every allowed file and the multipart framing around them.
+    pub fn request_limit(&self) -> usize {
+        let bytes = self
+            .max_file_bytes
+            .saturating_mul(self.max_files_per_upload as u64)
+            .saturating_add(1024 * 1024);
+        usize::try_from(bytes).unwrap_or(usize::MAX)
+    }
+}
+
 pub fn router(state: AppState) -> Router {
-    let limits = state.file_limits;
-    // Room for every allowed file and the multipart framing around them.
-    let request_limit = limits
-        .max_file_bytes
-        .saturating_mul(limits.max_files_per_upload as u64)
-        .saturating_add(1024 * 1024);
+    let request_limit = state.file_limits.request_limit();
     let uploads = Router::new()
         .route("/todos/{id}/attachments", post(upload))
         .layer(DefaultBodyLimit::disable())
-        .layer(RequestBodyLimitLayer::new(
-            usize::try_from(request_limit).unwrap_or(usize::MAX),
-        ));
+        .layer(RequestBodyLimitLayer::new(request_limit));
     Router::new()
         .route("/attachments/{id}", get(download))
         .merge(uploads)
@@ -61,7 +65,7 @@ pub fn router(state: AppState) -> Router {
 
 /// How an upload or download failed, answered as JSON to programs and the hydrated app, and
 /// as a redirect back to the page (with the message) to a plain form.
-struct Failure(AppError);
+pub(crate) struct Failure(pub AppError);
 
 impl From<AppError> for Failure {
     fn from(err: AppError) -> Self {
@@ -137,7 +141,7 @@ async fn upload(
 
 /// Streams every file of the form into staged temporary files, checking the limits as bytes
 /// arrive, then records them all at once. On any failure every staged file is removed.
-async fn receive(
+pub(crate) async fn receive(
     state: &AppState,
     user: UserId,
     todo: TodoId,

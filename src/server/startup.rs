@@ -243,6 +243,10 @@ fn router(state: AppState, sessions: Store) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         // Uploads have limits of their own.
         .merge(attachments::router(state.clone()))
+        .merge(api::attachments_router(
+            state.clone(),
+            state.file_limits.request_limit(),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session::resolve_user,

@@ -22,6 +22,7 @@ both!(
     deleting_rows_deletes_files,
     an_aborted_upload_leaves_nothing,
     plain_form_uploads_redirect_back,
+    through_the_api,
 );
 
 both_backends!(limits_and_quota);
@@ -459,4 +460,86 @@ async fn limits_and_quota(backend: crate::helpers::Backend) {
     assert_eq!(stored_files(&app).len(), 3);
     assert!(eventually(|| staged_files(&app) == 0).await);
     app.stop().await;
+}
+
+async fn through_the_api(app: &TestApp) {
+    let token: Value = app
+        .call_as(&app.client, "tokens/create", &[("name", "files")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = token["secret"].as_str().unwrap().to_owned();
+    let api = Client::new();
+    let todo = app.add("via the API").await;
+    let base = app.url(&format!("/api/v1/todos/{}/attachments", todo["id"]));
+
+    let form = Form::new().part("file", Part::bytes(png(500)).file_name("scan.png"));
+    let created = api
+        .post(&base)
+        .bearer_auth(&secret)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    let url = created[0]["url"].as_str().unwrap().to_owned();
+    assert_eq!(created[0]["content_type"], "image/png");
+    assert_eq!(url, format!("{base}/{}", created[0]["id"]));
+
+    let listed: Value = api
+        .get(&base)
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let part = api
+        .get(&url)
+        .bearer_auth(&secret)
+        .header(header::RANGE, "bytes=0-7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.bytes().await.unwrap().to_vec(), png(500)[..8]);
+
+    // Another user's token sees nothing of it.
+    let other = app.sign_up().await;
+    let other_token: Value = app
+        .call_as(&other.client, "tokens/create", &[("name", "x")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let other_secret = other_token["secret"].as_str().unwrap();
+    for response in [
+        api.get(&base)
+            .bearer_auth(other_secret)
+            .send()
+            .await
+            .unwrap(),
+        api.get(&url)
+            .bearer_auth(other_secret)
+            .send()
+            .await
+            .unwrap(),
+        api.delete(&url)
+            .bearer_auth(other_secret)
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+    let anonymous = api.get(&base).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    let deleted = api.delete(&url).bearer_auth(&secret).send().await.unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert!(eventually(|| stored_files(app).is_empty()).await);
 }

@@ -531,9 +531,14 @@ async fn openapi_document_lists_every_route(app: &TestApp) {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{doc}");
-    let routes = [
-        ("/api/v1/todos", ["get", "post", "delete"]),
-        ("/api/v1/todos/{id}", ["get", "patch", "delete"]),
+    let routes: [(&str, &[&str]); 4] = [
+        ("/api/v1/todos", &["get", "post", "delete"]),
+        ("/api/v1/todos/{id}", &["get", "patch", "delete"]),
+        ("/api/v1/todos/{id}/attachments", &["get", "post"]),
+        (
+            "/api/v1/todos/{id}/attachments/{attachment}",
+            &["get", "delete"],
+        ),
     ];
     for (path, methods) in routes {
         for method in methods {
@@ -543,12 +548,18 @@ async fn openapi_document_lists_every_route(app: &TestApp) {
             );
         }
     }
-    assert_eq!(doc["paths"].as_object().unwrap().len(), 2);
+    assert_eq!(doc["paths"].as_object().unwrap().len(), 4);
     assert_eq!(
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
     );
-    for schema in ["ApiTodo", "NewTodo", "TodoPatch", "ErrorBody"] {
+    for schema in [
+        "ApiTodo",
+        "NewTodo",
+        "TodoPatch",
+        "ApiAttachment",
+        "ErrorBody",
+    ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }
 }

@@ -1,7 +1,8 @@
 //! The JSON REST API under `/api/v1`: the caller's to-dos (Todo-Backend compatible), by
 //! personal API token or session cookie, open to other origins (CORS), documented by OpenAPI.
 
-mod auth;
+mod attachments;
+pub(crate) mod auth;
 mod error;
 mod openapi;
 mod todos;
@@ -20,16 +21,29 @@ use crate::server::startup::AppState;
 
 pub use error::{json_payload_too_large, ApiError};
 
-/// The routes, to be nested at `/api/v1`.
-pub fn router(state: AppState) -> Router {
-    // Token clients run on other origins. `*` never comes with credentials, so another site's
-    // page cannot read answers made with the session cookie.
-    let cors = CorsLayer::new()
+/// The attachment routes (full paths), which take uploads bigger than the API's body limit.
+pub fn attachments_router(state: AppState, upload_limit: usize) -> Router {
+    attachments::router(state, upload_limit).layer(cors())
+}
+
+/// Token clients run on other origins. `*` never comes with credentials, so another site's
+/// page cannot read answers made with the session cookie.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-        .expose_headers([header::LOCATION])
-        .max_age(Duration::from_secs(600));
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::RANGE])
+        .expose_headers([
+            header::LOCATION,
+            header::CONTENT_RANGE,
+            header::CONTENT_DISPOSITION,
+            header::ETAG,
+        ])
+        .max_age(Duration::from_secs(600))
+}
+
+/// The routes, to be nested at `/api/v1`.
+pub fn router(state: AppState) -> Router {
     Router::new()
         .route(
             "/todos",
@@ -50,5 +64,5 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::NoSuchRoute })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)
-        .layer(cors)
+        .layer(cors())
 }

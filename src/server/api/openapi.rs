@@ -6,6 +6,7 @@ use utoipa::{
 };
 
 use super::{
+    attachments::{self, ApiAttachment},
     error::{ErrorBody, ErrorDetail},
     todos::{self, ApiTodo, NewTodo, TodoPatch},
 };
@@ -25,11 +26,18 @@ use super::{
         todos::delete_all,
         todos::get_one,
         todos::patch_one,
-        todos::delete_one
+        todos::delete_one,
+        attachments::list,
+        attachments::upload,
+        attachments::download,
+        attachments::delete
     ),
-    components(schemas(ApiTodo, NewTodo, TodoPatch, ErrorBody, ErrorDetail)),
+    components(schemas(ApiTodo, NewTodo, TodoPatch, ApiAttachment, ErrorBody, ErrorDetail)),
     modifiers(&Security),
-    tags((name = "todos", description = "The caller's to-do list"))
+    tags(
+        (name = "todos", description = "The caller's to-do list"),
+        (name = "attachments", description = "Files attached to the caller's to-dos")
+    )
 )]
 pub struct ApiDoc;
 

@@ -67,6 +67,7 @@ test('a picked image uploads with a progress bar, shows a preview, downloads and
 });
 
 test('files dropped on a to-do are attached to it', async ({ page }) => {
+  const release = await holdUploads(page);
   const data = await page.evaluateHandle(() => {
     const transfer = new DataTransfer();
     transfer.items.add(new File(['dropped text'], 'notes.txt', { type: 'text/plain' }));
@@ -76,6 +77,10 @@ test('files dropped on a to-do are attached to it', async ({ page }) => {
   await row(page).dispatchEvent('dragover', { dataTransfer: data });
   await expect(row(page)).toHaveClass(/drop-target/);
   await row(page).dispatchEvent('drop', { dataTransfer: data });
+  await expect(row(page).getByRole('progressbar', { name: 'Uploading notes.txt' })).toBeVisible();
+  await expect(row(page).getByRole('progressbar', { name: 'Uploading more.txt' })).toBeVisible();
+  release();
+  await page.unroute('**/todos/*/attachments');
   await expect(row(page).getByRole('link', { name: 'notes.txt' })).toBeVisible();
   await expect(row(page).getByRole('link', { name: 'more.txt' })).toBeVisible();
   await expect(row(page)).not.toHaveClass(/drop-target/);

@@ -460,6 +460,23 @@ fn content_disposition(name: &str, inline: bool) -> String {
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
+/// At start-up: removes unfinished uploads, and stored files that no row refers to (a server
+/// killed after moving a file into place but before its transaction committed).
+pub async fn recover(db: &Db, storage: &dyn Storage) -> anyhow::Result<()> {
+    let unfinished = storage.remove_leftovers().await?;
+    let mut orphans = 0;
+    for key in storage.keys().await? {
+        if !attachments::key_is_recorded(db, &key).await? {
+            storage.delete(&key).await?;
+            orphans += 1;
+        }
+    }
+    if unfinished + orphans > 0 {
+        tracing::info!(unfinished, orphans, "removed files left by an earlier stop");
+    }
+    Ok(())
+}
+
 /// Deletes the files of deleted attachments, at start-up, when woken, and every so often.
 pub fn spawn_collector(db: Db, storage: Arc<dyn Storage>) -> Arc<Notify> {
     let wake = Arc::new(Notify::new());

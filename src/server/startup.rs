@@ -117,13 +117,9 @@ impl Application {
         let storage = LocalStorage::open(&config.data_dir.join("attachments"))
             .await
             .context("opening the attachment storage")?;
-        let leftovers = storage
-            .remove_leftovers()
+        attachments::recover(&db, &storage)
             .await
-            .context("removing unfinished uploads")?;
-        if leftovers > 0 {
-            tracing::info!(leftovers, "removed unfinished uploads from before a stop");
-        }
+            .context("cleaning the attachment storage")?;
         let storage: Arc<dyn Storage> = Arc::new(storage);
         let collector = Collector(attachments::spawn_collector(db.clone(), storage.clone()));
         let sessions = Store::new(&db);

@@ -11,7 +11,7 @@ use reqwest::{
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
-use crate::helpers::{both, both_backends, count, spawn_app_with, TestApp};
+use crate::helpers::{both, both_backends, count, restart, spawn_app, spawn_app_with, TestApp};
 
 both!(
     upload_and_download,
@@ -25,7 +25,7 @@ both!(
     through_the_api,
 );
 
-both_backends!(limits_and_quota);
+both_backends!(limits_and_quota, a_restart_cleans_up_after_a_crash);
 
 /// A PNG signature and some bytes after it.
 fn png(len: usize) -> Vec<u8> {
@@ -542,4 +542,33 @@ async fn through_the_api(app: &TestApp) {
     let deleted = api.delete(&url).bearer_auth(&secret).send().await.unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
     assert!(eventually(|| stored_files(app).is_empty()).await);
+}
+
+/// What a killed server can leave: a half-written upload in `tmp/`, and a file moved into
+/// place whose row was never committed. The next start removes both and keeps real files.
+async fn a_restart_cleans_up_after_a_crash(backend: crate::helpers::Backend) {
+    let app = spawn_app(backend).await;
+    let todo = app.add("survivor").await;
+    let (_, stored) = upload(&app, &todo, vec![("keep.txt", b"keep me".to_vec())]).await;
+    let kept = stored_files(&app);
+    let attachments_dir = app.data_path().join("attachments");
+    std::fs::write(attachments_dir.join("tmp").join("0badc0de.part"), b"half").unwrap();
+    std::fs::write(
+        attachments_dir
+            .join("files")
+            .join("0123456789abcdef0123456789abcdef"),
+        b"orphan",
+    )
+    .unwrap();
+    assert_eq!(stored_files(&app).len(), 2);
+    let owner = app.username.clone();
+
+    let app = restart(app).await;
+    assert_eq!(stored_files(&app), kept);
+    assert_eq!(staged_files(&app), 0);
+    let url = app.url(&format!("/attachments/{}", stored[0]["id"]));
+    let (_, client) = app.log_in(&owner, crate::helpers::PASSWORD).await;
+    let body = client.get(&url).send().await.unwrap().text().await.unwrap();
+    assert_eq!(body, "keep me");
+    app.stop().await;
 }

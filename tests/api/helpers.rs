@@ -381,6 +381,29 @@ pub async fn reopen(app: &TestApp) -> TestApp {
     start(app.backend, app.database_url.clone(), None, data_dir, &[]).await
 }
 
+/// Stops `app` and starts it again on the same database and data directory (a restart).
+pub async fn restart(mut app: TestApp) -> TestApp {
+    if let Some(stop) = app.stop.take() {
+        let _ = stop.send(());
+    }
+    if let Some(server) = app.server.take() {
+        server
+            .await
+            .expect("the server task")
+            .expect("a clean stop");
+    }
+    let data_dir = std::mem::replace(&mut app._data_dir, tempfile::tempdir().unwrap());
+    let postgres_db = app.postgres_db.take();
+    start(
+        app.backend,
+        app.database_url.clone(),
+        postgres_db,
+        data_dir,
+        &[],
+    )
+    .await
+}
+
 /// Runs a query that yields one number (a count, say) on the app's database.
 pub async fn count(app: &TestApp, sql: &str) -> i64 {
     match app.backend {

@@ -154,6 +154,17 @@ pub async fn delete(db: &Db, user: UserId, id: i64) -> Result<bool, sqlx::Error>
     Ok(deleted > 0)
 }
 
+/// Whether any row refers to `key`.
+pub async fn key_is_recorded(db: &Db, key: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = on_read_pool!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM attachments WHERE storage_key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(found.is_some())
+}
+
 /// Storage keys whose rows are gone, up to `limit`.
 pub async fn garbage(db: &Db, limit: i64) -> Result<Vec<String>, sqlx::Error> {
     on_read_pool!(db, pool => {

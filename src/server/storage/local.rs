@@ -90,6 +90,17 @@ impl Storage for LocalStorage {
         }
     }
 
+    async fn keys(&self) -> io::Result<Vec<String>> {
+        let mut keys = Vec::new();
+        let mut entries = tokio::fs::read_dir(&self.files).await?;
+        while let Some(entry) = entries.next_entry().await? {
+            if let Some(name) = entry.file_name().to_str() {
+                keys.push(name.to_owned());
+            }
+        }
+        Ok(keys)
+    }
+
     async fn remove_leftovers(&self) -> io::Result<usize> {
         let mut removed = 0;
         let mut entries = tokio::fs::read_dir(&self.tmp).await?;

@@ -37,6 +37,8 @@ pub trait Storage: Send + Sync + 'static {
     async fn delete(&self, key: &str) -> io::Result<()>;
     /// Removes what a crash or a kill left half-written. Run at start-up.
     async fn remove_leftovers(&self) -> io::Result<usize>;
+    /// Every stored key (for the start-up check against the database).
+    async fn keys(&self) -> io::Result<Vec<String>>;
 }
 
 /// A new storage key: 128 random bits in hex. Never derived from anything the client sent.

@@ -67,11 +67,11 @@ pub fn App() -> impl IntoView {
     // Async: the server sends the whole page at once, so it is complete without JavaScript
     // (out-of-order streaming needs a script to place late content). A page that is not for
     // this visitor answers with a redirect: to /login when signed out, home when signed in.
+    // The account is read only under the matched route's own boundary (the account bar is part
+    // of the signed-in pages): one resource read from two Suspense boundaries can stall
+    // server rendering (leptos-rs/leptos#4578, #4851).
     view! {
         <Router>
-            <Suspense>
-                <AccountBar />
-            </Suspense>
             <Routes fallback=NotFound>
                 <ProtectedRoute
                     path=path!("/login")
@@ -127,5 +127,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn TodosLayout() -> impl IntoView {
     TodoStore::provide();
-    view! { <Outlet /> }
+    view! {
+        <AccountBar />
+        <Outlet />
+    }
 }

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     app::Hydrated,
     components::{
+        account_bar::AccountBar,
         api_tokens::ApiTokens,
         form_error::{use_form_error, FormError},
     },
@@ -22,6 +23,7 @@ pub fn SettingsPage() -> impl IntoView {
 
     view! {
         <Title text="Settings · Tick" />
+        <AccountBar />
         <main class="settings-page" data-hydrated=move || hydrated.get().to_string()>
             <h1>"Settings"</h1>
             <p class="back">

@@ -1,6 +1,12 @@
 //! Builds the application: state, router (pages, server functions, static files), layers, shutdown.
 
-use std::{future::Future, net::SocketAddr, path::Path, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    path::Path,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use anyhow::Context as _;
 use axum::{
@@ -13,7 +19,7 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::{
     compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
@@ -199,8 +205,16 @@ fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// The app's routes, generated once per process. Generating them stops resources from loading
+/// in the whole process for a moment (leptos-rs/leptos#4773): a page that another server in the
+/// same process (as in the tests) renders just then would never finish.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState, sessions: Store) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let (db, auth, collector) = (
             state.db.clone(),

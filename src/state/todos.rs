@@ -78,8 +78,10 @@ impl TodoStore {
 
     /// Waits for the first load; the list then lives in this store.
     pub async fn load(self) -> Result<(), AppError> {
-        let todos = self.initial.await?;
-        let attachments = self.initial_attachments.await?;
+        // Await both before giving up on either: a page waits for every resource it started.
+        let todos = self.initial.await;
+        let attachments = self.initial_attachments.await;
+        let (todos, attachments) = (todos?, attachments?);
         if !self.seeded.get_value() {
             self.seeded.set_value(true);
             self.list.set(todos.into_iter().map(Entry::new).collect());

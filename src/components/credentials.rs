@@ -1,12 +1,70 @@
-//! The username and password fields of the sign-up and log-in forms.
+//! The sign-up and log-in form: username, password, the error, and the button.
 
-use leptos::{html, prelude::*};
+use leptos::{html, prelude::*, server_fn::ServerFn};
+use serde::de::DeserializeOwned;
 
-use crate::domain::{Password, Username};
+use crate::{
+    components::form_error::{use_form_error, FormError},
+    domain::{Password, UserView, Username},
+    error::AppError,
+    server_fns::account::HOME,
+    state::reload_at,
+};
 
-/// `new_account`: hints at the rules and lets password managers suggest a new password.
+/// Sends `make(username, password)` to the server function `S`, which signs someone in. With
+/// JavaScript the app sends the form itself and then loads the home page anew; without, the
+/// browser posts it and follows the server's redirect.
 #[component]
-pub fn CredentialFields(
+pub fn CredentialsForm<S>(
+    /// Sign-up: hints at the rules and lets password managers suggest a new password.
+    new_account: bool,
+    submit_label: &'static str,
+    make: fn(String, String) -> S,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError, Output = UserView>
+        + DeserializeOwned
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    let action = ServerAction::<S>::new();
+    let (username, password) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(username), Some(password)) = (username.get(), password.get()) else {
+            return;
+        };
+        action.dispatch(make(username.value(), password.value()));
+    };
+    let error = use_form_error(action);
+    Effect::new(move || {
+        if let Some(Ok(_)) = action.value().get() {
+            reload_at(HOME);
+        }
+    });
+    let busy = move || action.pending().get() || action.value().with(|v| matches!(v, Some(Ok(_))));
+
+    view! {
+        <form
+            method="post"
+            action=S::PATH
+            class="auth-form"
+            aria-busy=move || busy().to_string()
+            on:submit=on_submit
+        >
+            <CredentialFields new_account username password />
+            <FormError error />
+            <button type="submit" class="primary" disabled=busy>
+                {submit_label}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn CredentialFields(
     new_account: bool,
     username: NodeRef<html::Input>,
     password: NodeRef<html::Input>,

@@ -24,6 +24,7 @@ use crate::{
     server::{
         auth::CurrentUser,
         db::{attachments, attachments::NewAttachment, Db},
+        hex,
         startup::AppState,
         storage::{new_key, sniff, Storage},
     },
@@ -211,11 +212,7 @@ pub(crate) async fn receive(
             let (_, new) = staged.last_mut().expect("just pushed");
             new.content_type = sniff::content_type(&head).to_owned();
             new.size_bytes = i64::try_from(size).unwrap_or(i64::MAX);
-            new.sha256 = hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            new.sha256 = hex::encode(&hasher.finalize());
         }
         // A form sent with no file chosen has one empty, nameless part.
         staged.retain(|(_, new)| new.size_bytes > 0 || new.file_name != "file");

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod forms;
+pub mod hex;
 pub mod security;
 pub mod startup;
 pub mod storage;

@@ -43,8 +43,5 @@ pub trait Storage: Send + Sync + 'static {
 
 /// A new storage key: 128 random bits in hex. Never derived from anything the client sent.
 pub fn new_key() -> String {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::server::hex::random::<16>()
 }

@@ -24,6 +24,7 @@ use crate::{
     server::{
         auth::CurrentUser,
         db::{attachments, attachments::NewAttachment, Db},
+        forms::accepts_html,
         hex,
         startup::AppState,
         storage::{new_key, sniff, Storage},
@@ -80,13 +81,6 @@ impl From<sqlx::Error> for Failure {
     }
 }
 
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|accept| accept.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"))
-}
-
 /// Back to the page the form was on, or home.
 fn back(headers: &HeaderMap) -> String {
     headers
@@ -97,7 +91,7 @@ fn back(headers: &HeaderMap) -> String {
 }
 
 fn answer_failure(err: AppError, headers: &HeaderMap) -> Response {
-    if wants_html(headers) {
+    if accepts_html(headers) {
         let back = back(headers);
         let url = ServerFnUrlError::new("/todos/attachments", err)
             .to_url(&back)
@@ -131,7 +125,7 @@ async fn upload(
     }
     .await;
     match result {
-        Ok(stored) if wants_html(&headers) => {
+        Ok(stored) if accepts_html(&headers) => {
             let _ = stored;
             Redirect::to(&back(&headers)).into_response()
         }

@@ -13,7 +13,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::ToSchema;
 
 use crate::{
-    domain::{Attachment, TodoId},
+    domain::{Attachment, TodoId, UserId},
     error::AppError,
     server::{
         attachments::{receive, serve, Failure},
@@ -72,6 +72,20 @@ pub fn router(state: AppState, upload_limit: usize) -> Router {
 
 fn id(raw: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| AppError::NotFound.into())
+}
+
+/// The caller's attachment `attachment` on to-do `todo`, from the raw path parts; 404 for
+/// anything else (another user's, another to-do's, not a number).
+async fn find(
+    state: &AppState,
+    user: UserId,
+    (todo, attachment): (String, String),
+) -> Result<attachments::Stored, ApiError> {
+    let (todo, attachment) = (id(&todo)?, id(&attachment)?);
+    attachments::get(&state.db, user, attachment)
+        .await?
+        .filter(|stored| stored.todo_id == todo)
+        .ok_or_else(|| AppError::AttachmentNotFound.into())
 }
 
 /// A to-do's attachments, oldest first.
@@ -164,14 +178,10 @@ pub async fn upload(
 pub async fn download(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
-    Path((todo, attachment)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (todo, attachment) = (id(&todo)?, id(&attachment)?);
-    let stored = attachments::get(&state.db, user, attachment)
-        .await?
-        .filter(|stored| stored.todo_id == todo)
-        .ok_or(AppError::AttachmentNotFound)?;
+    let stored = find(&state, user, path).await?;
     Ok(serve(state.storage.as_ref(), &stored, false, &headers).await)
 }
 
@@ -194,13 +204,10 @@ pub async fn download(
 pub async fn delete(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
-    Path((todo, attachment)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let (todo, attachment) = (id(&todo)?, id(&attachment)?);
-    let belongs = attachments::get(&state.db, user, attachment)
-        .await?
-        .is_some_and(|stored| stored.todo_id == todo);
-    if belongs && attachments::delete(&state.db, user, attachment).await? {
+    let stored = find(&state, user, path).await?;
+    if attachments::delete(&state.db, user, stored.id).await? {
         state.collector.wake();
         Ok(StatusCode::NO_CONTENT)
     } else {

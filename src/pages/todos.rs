@@ -46,6 +46,14 @@ pub fn TodosPage(filter: Filter) -> impl IntoView {
                     match store.load().await {
                         Ok(()) => Either::Left(view! { <TodoList filter /> }),
                         Err(err) => {
+                            // The page failed: its status says so (and it is never kept).
+                            #[cfg(feature = "ssr")]
+                            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                                response.set_status(
+                                    axum::http::StatusCode::from_u16(err.status())
+                                        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+                                );
+                            }
                             Either::Right(
                                 view! {
                                     <p class="load-error" role="alert">

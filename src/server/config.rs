@@ -75,6 +75,14 @@ pub struct Config {
     /// The log-in throttle window.
     #[arg(long, env = "TICK_LOGIN_WINDOW", default_value = "15m")]
     pub login_window: Span,
+
+    /// Memory for rendered to-do pages, served again until the user's list changes.
+    #[arg(long, env = "TICK_PAGE_CACHE_SIZE", default_value = "32MiB")]
+    pub page_cache_size: ByteSize,
+
+    /// Render every page afresh (no page cache).
+    #[arg(long, env = "TICK_NO_PAGE_CACHE", default_value_t = false)]
+    pub no_page_cache: bool,
 }
 
 /// A size: bytes, or a number with `KiB`, `MiB` or `GiB`.

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod forms;
 pub mod hex;
+pub mod page_cache;
 pub mod security;
 pub mod startup;
 pub mod storage;

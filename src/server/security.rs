@@ -77,9 +77,21 @@ pub fn set_page_policy() {
     else {
         return;
     };
-    if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce)) {
+    if let Some(policy) = page_policy_header(&nonce) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
     }
+}
+
+/// The page policy for `nonce` as a header value.
+pub fn page_policy_header(nonce: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&page_policy(nonce)).ok()
+}
+
+/// The nonce in a page policy that [`page_policy_header`] made.
+pub fn nonce_of_policy(policy: &HeaderValue) -> Option<&str> {
+    let policy = policy.to_str().ok()?;
+    let (_, rest) = policy.split_once("'nonce-")?;
+    rest.split_once('\'').map(|(nonce, _)| nonce)
 }
 
 /// Adds the headers every response should carry, keeping any a handler chose itself.
@@ -161,6 +173,16 @@ mod tests {
             ("origin", "null"),
             ("host", "tick.test")
         ]));
+    }
+
+    #[test]
+    fn the_nonce_is_read_back_from_a_page_policy() {
+        let policy = page_policy_header("AbC-123_x").unwrap();
+        assert_eq!(nonce_of_policy(&policy), Some("AbC-123_x"));
+        assert_eq!(
+            nonce_of_policy(&HeaderValue::from_static(NON_PAGE_POLICY)),
+            None
+        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ use crate::{
         },
         config::Config,
         db::Db,
+        page_cache::{self, PageCache},
         security,
         storage::{LocalStorage, Storage},
     },
@@ -65,6 +66,8 @@ pub struct AppState {
     pub file_limits: FileLimits,
     /// Wakes the collector that deletes the files of deleted attachments.
     pub collector: Collector,
+    /// Rendered to-do pages; `None` when turned off.
+    pub page_cache: Option<Arc<PageCache>>,
 }
 
 /// A handle to wake the file collector after deleting rows.
@@ -143,6 +146,10 @@ impl Application {
                     max_files_per_upload: config.max_files_per_upload,
                 },
                 collector,
+                page_cache: (!config.no_page_cache).then(|| {
+                    let budget = usize::try_from(config.page_cache_size.0).unwrap_or(usize::MAX);
+                    Arc::new(PageCache::new(budget))
+                }),
             },
             sessions,
         );
@@ -256,6 +263,11 @@ fn router(state: AppState, sessions: Store) -> Router {
         .merge(api::attachments_router(
             state.clone(),
             state.file_limits.request_limit(),
+        ))
+        // Knows the user (and their list's version) from the layer outside it.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -81,6 +81,7 @@ pub async fn log_in(username: String, password: String) -> Result<UserView, AppE
         id: user.id,
         username: user.username,
         session_generation: user.session_generation,
+        list_version: user.list_version,
     };
     session::sign_in(&auth::request_session()?, &user).await?;
     tracing::info!(user_id = user.id, "logged in");

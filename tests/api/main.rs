@@ -5,6 +5,7 @@ mod accounts;
 mod attachments;
 mod cli;
 mod helpers;
+mod page_cache;
 mod pages;
 mod rest;
 mod security;

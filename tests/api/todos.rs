@@ -282,8 +282,9 @@ async fn database_failures_get_a_generic_message(app: &TestApp) {
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{function}");
         assert_eq!(body, "Internal");
     }
+    // The page still renders, with the message, and its status says it failed.
     let (status, html) = app.page("/").await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(html.contains("Something went wrong on our side"), "{html}");
     assert!(!html.contains("no such table") && !html.contains("does not exist"));
 }

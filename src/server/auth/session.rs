@@ -58,6 +58,8 @@ struct SignedIn {
 pub struct CurrentUser {
     pub id: UserId,
     pub username: String,
+    /// See [`users::SessionUser::list_version`]: read with the user on every request.
+    pub list_version: i64,
 }
 
 fn now_secs() -> u64 {
@@ -214,6 +216,7 @@ async fn current_user(
     Ok(Some(CurrentUser {
         id: UserId(user.id),
         username: user.username,
+        list_version: user.list_version,
     }))
 }
 

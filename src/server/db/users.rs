@@ -10,6 +10,8 @@ pub struct SessionUser {
     pub id: i64,
     pub username: String,
     pub session_generation: i64,
+    /// Changes whenever the user's to-dos or attachments change (kept by database triggers).
+    pub list_version: i64,
 }
 
 /// A user with the password hash, for logging in.
@@ -19,16 +21,18 @@ pub struct Credentials {
     pub username: String,
     pub password_hash: String,
     pub session_generation: i64,
+    pub list_version: i64,
 }
 
 const INSERT: &str = "INSERT INTO users (username, password_hash) VALUES ($1, $2) \
-     RETURNING id, username, session_generation";
+     RETURNING id, username, session_generation, list_version";
 const ADOPT_UNOWNED_TODOS: &str = "UPDATE todos SET user_id = $1 WHERE user_id IS NULL";
-const BY_ID: &str = "SELECT id, username, session_generation FROM users WHERE id = $1";
-const CREDENTIALS_BY_NAME: &str = "SELECT id, username, password_hash, session_generation \
-     FROM users WHERE lower(username) = lower($1)";
-const CREDENTIALS_BY_ID: &str = "SELECT id, username, password_hash, session_generation \
-     FROM users WHERE id = $1";
+const BY_ID: &str =
+    "SELECT id, username, session_generation, list_version FROM users WHERE id = $1";
+const CREDENTIALS_BY_NAME: &str = "SELECT id, username, password_hash, session_generation, \
+     list_version FROM users WHERE lower(username) = lower($1)";
+const CREDENTIALS_BY_ID: &str = "SELECT id, username, password_hash, session_generation, \
+     list_version FROM users WHERE id = $1";
 const SET_PASSWORD: &str = "UPDATE users SET password_hash = $2, \
      session_generation = session_generation + 1, updated_at = CURRENT_TIMESTAMP \
      WHERE id = $1 RETURNING session_generation";

@@ -28,6 +28,35 @@ test('hydrates without errors, warnings or failed requests', async ({ page }) =>
   expect(problems).toEqual([]);
 });
 
+test('a page served from memory hydrates with its fresh nonce and works', async ({ page }) => {
+  await seed(page.request, 'kept on the server');
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+
+  const rendered = await page.goto('/');
+  expect(rendered!.headers()['x-tick-page-cache']).toBe('miss');
+  const kept = await page.reload();
+  expect(kept!.headers()['x-tick-page-cache']).toBe('hit');
+  // The inline scripts carry the policy's new nonce, so they run and the page hydrates.
+  const policyNonce = kept!.headers()['content-security-policy'].match(/'nonce-([^']+)'/)![1];
+  const scriptNonces = await page.locator('script[nonce]').evaluateAll((scripts) =>
+    scripts.map((script) => (script as HTMLScriptElement).nonce),
+  );
+  expect(scriptNonces.length).toBeGreaterThan(0);
+  expect(new Set(scriptNonces)).toEqual(new Set([policyNonce]));
+  await waitForHydration(page);
+  await todoItems(page).nth(0).locator('input.toggle').check();
+  await expect(todoItems(page).nth(0)).toHaveClass(/completed/);
+  // The change makes the kept page stale: the next load renders afresh and shows it.
+  const after = await page.reload();
+  expect(after!.headers()['x-tick-page-cache']).toBe('miss');
+  await expect(todoItems(page).nth(0)).toHaveClass(/completed/);
+  expect(problems).toEqual([]);
+});
+
 test('serves a favicon and hashed assets with long cache headers', async ({ page, request }) => {
   await page.goto('/');
   const icon = await request.get('/favicon.svg');

@@ -4,7 +4,9 @@
 //! triggers bump on every change to the user's to-dos or attachments. The version is read with
 //! the user on every request (see `auth::session::resolve_user`), so a change made by any
 //! process, through pages, server functions or the API, makes the kept page stale at once.
-//! Pages are kept with their CSP nonce cut out; each reply gets a fresh one.
+//! Pages are kept with their CSP nonce cut out; each reply gets a fresh one. They are kept
+//! gzipped too, piece by piece, so that a reply to a browser is stitched together rather than
+//! compressed anew: the nonce goes between the pieces as a stored (uncompressed) block.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -19,6 +21,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use bytes::{Bytes, BytesMut};
+use flate2::{Compress, CompressError, Compression, FlushCompress};
 
 use crate::{
     domain::Filter,
@@ -60,11 +63,69 @@ struct Entry {
 struct Page {
     content_type: HeaderValue,
     pieces: Vec<Bytes>,
+    /// Each piece as raw deflate blocks ending on a byte boundary, none final, with its CRC-32.
+    deflated: Vec<(Bytes, crc32fast::Hasher)>,
 }
 
+/// A gzip member header: deflate, no name or time, unknown OS.
+const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+/// An empty stored block marked final: ends the deflate stream.
+const FINAL_EMPTY_BLOCK: [u8; 5] = [0x01, 0x00, 0x00, 0xff, 0xff];
+
 impl Page {
+    fn new(content_type: HeaderValue, body: &Bytes, nonce: &str) -> Result<Self, CompressError> {
+        let pieces = split_at(body, nonce.as_bytes());
+        let deflated = pieces
+            .iter()
+            .map(|piece| {
+                let mut crc = crc32fast::Hasher::new();
+                crc.update(piece);
+                Ok((deflate(piece)?, crc))
+            })
+            .collect::<Result<_, CompressError>>()?;
+        Ok(Page {
+            content_type,
+            pieces,
+            deflated,
+        })
+    }
+
     fn len(&self) -> usize {
         self.pieces.iter().map(Bytes::len).sum()
+    }
+
+    /// What the page holds in memory.
+    fn footprint(&self) -> usize {
+        self.len() + self.deflated.iter().map(|(d, _)| d.len()).sum::<usize>()
+    }
+
+    /// The page with `nonce` wherever the rendered one was, as a gzip stream.
+    fn gzipped_with_nonce(&self, nonce: &str) -> Bytes {
+        let nonce = nonce.as_bytes();
+        let nonce_len = u16::try_from(nonce.len()).expect("a nonce is short");
+        let gaps = self.deflated.len().saturating_sub(1);
+        let deflated_len: usize = self.deflated.iter().map(|(d, _)| d.len()).sum();
+        let mut body = BytesMut::with_capacity(deflated_len + gaps * (nonce.len() + 5) + 32);
+        body.extend_from_slice(&GZIP_HEADER);
+        let mut crc = crc32fast::Hasher::new();
+        for (i, (deflated, piece_crc)) in self.deflated.iter().enumerate() {
+            if i > 0 {
+                // A stored block: header bits 000 padded to a byte, LEN, NLEN, the bytes.
+                body.extend_from_slice(&[0]);
+                body.extend_from_slice(&nonce_len.to_le_bytes());
+                body.extend_from_slice(&(!nonce_len).to_le_bytes());
+                body.extend_from_slice(nonce);
+                crc.update(nonce);
+            }
+            body.extend_from_slice(deflated);
+            crc.combine(piece_crc);
+        }
+        body.extend_from_slice(&FINAL_EMPTY_BLOCK);
+        body.extend_from_slice(&crc.finalize().to_le_bytes());
+        // ISIZE is the length modulo 2^32.
+        let total = self.len() + gaps * nonce.len();
+        body.extend_from_slice(&(total as u32).to_le_bytes());
+        body.freeze()
     }
 
     /// The page with `nonce` wherever the rendered one was.
@@ -79,6 +140,47 @@ impl Page {
         }
         body.freeze()
     }
+}
+
+/// `piece` as raw deflate blocks, flushed to a byte boundary and not final, so that more
+/// blocks can follow it.
+fn deflate(piece: &[u8]) -> Result<Bytes, CompressError> {
+    let mut compress = Compress::new(Compression::default(), false);
+    let mut out = Vec::with_capacity(piece.len() / 4 + 64);
+    loop {
+        let consumed = usize::try_from(compress.total_in()).unwrap_or(usize::MAX);
+        compress.compress_vec(&piece[consumed..], &mut out, FlushCompress::Sync)?;
+        let consumed = usize::try_from(compress.total_in()).unwrap_or(usize::MAX);
+        // Done once all input is in and the flush had room to finish.
+        if consumed == piece.len() && out.len() < out.capacity() {
+            return Ok(Bytes::from(out));
+        }
+        out.reserve(out.capacity().max(1024));
+    }
+}
+
+/// Whether `Accept-Encoding` allows gzip (`gzip` or `*`, with a `q` above zero).
+fn accepts_gzip(request: &Request) -> bool {
+    let mut star = false;
+    for header in request.headers().get_all(header::ACCEPT_ENCODING) {
+        let Ok(header) = header.to_str() else {
+            continue;
+        };
+        for item in header.split(',') {
+            let mut params = item.split(';');
+            let coding = params.next().unwrap_or("").trim();
+            let allowed = params
+                .filter_map(|param| param.trim().strip_prefix("q="))
+                .all(|q| q.trim().parse::<f32>().is_ok_and(|q| q > 0.0));
+            if coding.eq_ignore_ascii_case("gzip") {
+                return allowed;
+            }
+            if coding == "*" {
+                star = allowed;
+            }
+        }
+    }
+    star
 }
 
 /// `body` cut at every `nonce`.
@@ -119,7 +221,7 @@ impl PageCache {
     }
 
     fn keep(&self, key: Key, version: i64, page: Page) {
-        let size = page.len();
+        let size = page.footprint();
         // One page may take a quarter of the memory at most.
         if size > self.budget / 4 {
             return;
@@ -137,7 +239,7 @@ impl PageCache {
             stamp,
         };
         if let Some(old) = kept.pages.insert(key, entry) {
-            kept.bytes -= old.page.len();
+            kept.bytes -= old.page.footprint();
         }
         kept.bytes += size;
         kept.order.push_back((key, stamp));
@@ -148,7 +250,7 @@ impl PageCache {
             // Skip keys kept again since: their newer entry has its own place in the order.
             if kept.pages.get(&oldest).is_some_and(|e| e.stamp == stamp) {
                 if let Some(gone) = kept.pages.remove(&oldest) {
-                    kept.bytes -= gone.page.len();
+                    kept.bytes -= gone.page.footprint();
                 }
             }
         }
@@ -187,20 +289,29 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     };
     if let Some(page) = cache.get(key, version) {
-        return kept_response(&page);
+        return kept_response(&page, accepts_gzip(&request));
     }
     let response = next.run(request).await;
     keep_response(cache, key, version, response).await
 }
 
-fn kept_response(page: &Page) -> Response {
+fn kept_response(page: &Page, gzip: bool) -> Response {
     let nonce = leptos::nonce::Nonce::new();
     let Some(policy) = security::page_policy_header(&nonce) else {
         return AppError::internal(anyhow::anyhow!("a nonce that is not a header value"))
             .into_response();
     };
-    let mut response = Response::new(Body::from(page.with_nonce(&nonce)));
+    let body = if gzip {
+        page.gzipped_with_nonce(&nonce)
+    } else {
+        page.with_nonce(&nonce)
+    };
+    let mut response = Response::new(Body::from(body));
     let headers = response.headers_mut();
+    if gzip {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(header::CONTENT_TYPE, page.content_type.clone());
     headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     headers.insert(CACHE_STATUS, HeaderValue::from_static("hit"));
@@ -231,14 +342,10 @@ async fn keep_response(cache: &PageCache, key: Key, version: i64, response: Resp
         Ok(bytes) => bytes,
         Err(err) => return AppError::internal(err).into_response(),
     };
-    cache.keep(
-        key,
-        version,
-        Page {
-            content_type,
-            pieces: split_at(&bytes, nonce.as_bytes()),
-        },
-    );
+    match Page::new(content_type, &bytes, &nonce) {
+        Ok(page) => cache.keep(key, version, page),
+        Err(err) => tracing::warn!(error = %err, "could not compress a page to keep"),
+    }
     parts
         .headers
         .insert(CACHE_STATUS, HeaderValue::from_static("miss"));
@@ -249,11 +356,56 @@ async fn keep_response(cache: &PageCache, key: Key, version: i64, response: Resp
 mod tests {
     use super::*;
 
+    use std::io::Read as _;
+
     fn page(body: &'static str, nonce: &str) -> Page {
-        Page {
-            content_type: HeaderValue::from_static("text/html"),
-            pieces: split_at(&Bytes::from_static(body.as_bytes()), nonce.as_bytes()),
+        let body = Bytes::from_static(body.as_bytes());
+        Page::new(HeaderValue::from_static("text/html"), &body, nonce).unwrap()
+    }
+
+    fn gunzip(bytes: &[u8]) -> String {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .expect("a valid gzip stream");
+        text
+    }
+
+    #[test]
+    fn the_gzipped_page_is_the_page_with_the_new_nonce() {
+        let long = "<li>row</li>".repeat(5000);
+        let body: &'static str = Box::leak(
+            format!("<s nonce=\"OLD\">a</s>{long}<s nonce=\"OLD\">b</s>{long}OLD").into_boxed_str(),
+        );
+        let kept = page(body, "OLD");
+        for nonce in ["NEW-nonce_1", "x"] {
+            let plain = String::from_utf8(kept.with_nonce(nonce).to_vec()).unwrap();
+            assert_eq!(plain, body.replace("OLD", nonce));
+            let gzipped = kept.gzipped_with_nonce(nonce);
+            assert!(gzipped.len() < plain.len() / 20, "{}", gzipped.len());
+            assert_eq!(gunzip(&gzipped), plain);
         }
+        assert_eq!(gunzip(&page("", "N").gzipped_with_nonce("x")), "");
+        assert_eq!(gunzip(&page("N", "N").gzipped_with_nonce("xy")), "xy");
+    }
+
+    #[test]
+    fn gzip_is_used_when_accepted() {
+        let accepts = |value: &str| {
+            let request = Request::builder()
+                .header(header::ACCEPT_ENCODING, value)
+                .body(Body::empty())
+                .unwrap();
+            accepts_gzip(&request)
+        };
+        assert!(accepts("gzip, deflate, br"));
+        assert!(accepts("br;q=1.0, GZIP;q=0.5"));
+        assert!(accepts("*"));
+        assert!(!accepts("gzip;q=0"));
+        assert!(!accepts("br, deflate"));
+        assert!(!accepts("identity"));
+        assert!(!accepts("*;q=0, br"));
+        assert!(!accepts_gzip(&Request::new(Body::empty())));
     }
 
     #[test]
@@ -291,21 +443,22 @@ mod tests {
 
     #[test]
     fn memory_stays_within_the_budget_and_the_oldest_go_first() {
-        let cache = PageCache::new(100);
+        let one = page("twenty bytes of page", "N").footprint();
+        let cache = PageCache::new(5 * one);
         for user in 0..10 {
             cache.keep(key(user), 0, page("twenty bytes of page", "N"));
         }
         let kept = cache.inner.lock().unwrap();
-        assert!(kept.bytes <= 100);
+        assert_eq!(kept.bytes, 5 * one);
         assert_eq!(kept.pages.len(), 5);
         drop(kept);
-        assert!(cache.get(key(0), 0).is_none());
-        assert!(cache.get(key(9), 0).is_some());
-        // Too big for the budget: not kept at all.
+        assert!(cache.get(key(4), 0).is_none());
+        assert!(cache.get(key(5), 0).is_some());
+        // More than a quarter of the budget: not kept at all.
         cache.keep(
             key(42),
             0,
-            page("this page is longer than a quarter of it", "N"),
+            page("this page is a good deal longer than the others", "N"),
         );
         assert!(cache.get(key(42), 0).is_none());
     }

@@ -11,6 +11,7 @@ both!(
     each_user_gets_only_their_own_pages,
     each_filter_is_kept_apart,
     pages_with_a_query_are_rendered_every_time,
+    kept_pages_go_out_gzipped_to_those_who_accept_it,
 );
 both_backends!(the_cache_can_be_turned_off);
 
@@ -184,4 +185,58 @@ async fn the_cache_can_be_turned_off(backend: Backend) {
         assert!(page.html.contains("<label>a thing</label>"));
     }
     app.stop().await;
+}
+
+async fn kept_pages_go_out_gzipped_to_those_who_accept_it(app: &TestApp) {
+    app.add("squeezed").await;
+    let rendered = fetch(app, &app.client, "/").await;
+    let response = app
+        .client
+        .get(app.url("/"))
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers["x-tick-page-cache"], "hit");
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(headers[header::VARY], "accept-encoding");
+    let gzipped = response.bytes().await.unwrap();
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gzipped[..]), &mut html)
+        .expect("a valid gzip body");
+    assert!(
+        gzipped.len() < html.len(),
+        "{} of {}",
+        gzipped.len(),
+        html.len()
+    );
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(html.contains(&format!(r#"nonce="{nonce}""#)));
+    assert_eq!(
+        html.replace(nonce, "N"),
+        rendered.html.replace(&rendered.nonce, "N")
+    );
+    // Without gzip in Accept-Encoding: the plain page.
+    let plain = app
+        .client
+        .get(app.url("/"))
+        .header(header::ACCEPT_ENCODING, "identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    assert!(plain
+        .text()
+        .await
+        .unwrap()
+        .contains("<label>squeezed</label>"));
 }

@@ -49,10 +49,7 @@ pub fn TodosPage(filter: Filter) -> impl IntoView {
                             // The page failed: its status says so (and it is never kept).
                             #[cfg(feature = "ssr")]
                             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                                response.set_status(
-                                    axum::http::StatusCode::from_u16(err.status())
-                                        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-                                );
+                                response.set_status(err.http_status());
                             }
                             Either::Right(
                                 view! {

@@ -16,6 +16,11 @@ impl AppError {
         AppError::Internal
     }
 
+    /// [`AppError::status`] as an HTTP status.
+    pub fn http_status(&self) -> StatusCode {
+        StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
     /// A stable, machine-readable name for the kind of error.
     pub fn code(&self) -> &'static str {
         match self {
@@ -48,8 +53,7 @@ impl From<sqlx::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = self.http_status();
         let body = serde_json::json!({
             "error": { "code": self.code(), "message": self.to_string() }
         });

@@ -353,8 +353,7 @@ async fn tidy_server_fn_response(mut response: Response) -> Response {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status = err.http_status();
         err.add_headers(&mut parts.headers);
     }
     Response::from_parts(parts, Body::from(bytes))

@@ -77,10 +77,7 @@ impl ApiError {
             fields: None,
         };
         match self {
-            ApiError::App(err) => (
-                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                detail(err.code(), err.to_string()),
-            ),
+            ApiError::App(err) => (err.http_status(), detail(err.code(), err.to_string())),
             ApiError::MissingCredentials => (
                 StatusCode::UNAUTHORIZED,
                 detail(

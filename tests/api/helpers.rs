@@ -190,6 +190,15 @@ pub fn new_client() -> Client {
         .expect("an HTTP client")
 }
 
+/// The nonce in a page's `Content-Security-Policy`.
+pub fn nonce_in(policy: &str) -> &str {
+    policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+}
+
 /// A username no other test uses.
 pub fn unique_username() -> String {
     format!("user_{}", &uuid::Uuid::new_v4().simple().to_string()[..12])

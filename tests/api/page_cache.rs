@@ -3,7 +3,7 @@
 
 use reqwest::{header, Client, StatusCode};
 
-use crate::helpers::{both, both_backends, execute, spawn_app_with, Backend, TestApp};
+use crate::helpers::{both, both_backends, execute, nonce_in, spawn_app_with, Backend, TestApp};
 
 both!(
     a_kept_page_is_served_until_the_list_changes,
@@ -27,12 +27,7 @@ async fn fetch(app: &TestApp, client: &Client, path: &str) -> Fetched {
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     let headers = response.headers().clone();
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .expect("a nonce in the policy")
-        .to_owned();
+    let nonce = nonce_in(csp).to_owned();
     Fetched {
         cache: headers
             .get("x-tick-page-cache")
@@ -213,13 +208,7 @@ async fn kept_pages_go_out_gzipped_to_those_who_accept_it(app: &TestApp) {
         html.len()
     );
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .unwrap()
-        .split('\'')
-        .next()
-        .unwrap();
+    let nonce = nonce_in(csp);
     assert!(html.contains(&format!(r#"nonce="{nonce}""#)));
     assert_eq!(
         html.replace(nonce, "N"),

@@ -3,7 +3,9 @@
 
 use reqwest::{header, StatusCode};
 
-use crate::helpers::{both, both_backends, count, new_client, spawn_app_with, TestApp, PASSWORD};
+use crate::helpers::{
+    both, both_backends, count, new_client, nonce_in, spawn_app_with, TestApp, PASSWORD,
+};
 
 both!(
     cross_site_requests_change_nothing,
@@ -117,11 +119,7 @@ async fn pages_carry_security_headers(app: &TestApp) {
         assert!(csp.contains("object-src 'none'"), "{csp}");
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         // The nonce in the policy is the one on the page's inline scripts.
-        let nonce = csp
-            .split("'nonce-")
-            .nth(1)
-            .and_then(|rest| rest.split('\'').next())
-            .expect("a nonce in the policy");
+        let nonce = nonce_in(csp);
         assert!(nonce.len() >= 16, "{nonce}");
         assert!(html.contains(&format!(r#"nonce="{nonce}""#)), "{html}");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");

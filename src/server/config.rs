@@ -85,6 +85,13 @@ pub struct Config {
     pub no_page_cache: bool,
 }
 
+/// The whole number `s` starts with, and the rest (its unit); `None` without such a number.
+fn number_and_unit(s: &str) -> Option<(u64, &str)> {
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    Some((number.parse().ok()?, unit))
+}
+
 /// A size: bytes, or a number with `KiB`, `MiB` or `GiB`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ByteSize(pub u64);
@@ -94,11 +101,8 @@ impl FromStr for ByteSize {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-        let (number, unit) = s.split_at(split);
-        let number: u64 = number
-            .parse()
-            .map_err(|_| format!("'{s}' is not a size such as 25MiB or 1GiB"))?;
+        let (number, unit) = number_and_unit(s)
+            .ok_or_else(|| format!("'{s}' is not a size such as 25MiB or 1GiB"))?;
         let unit: u64 = match unit.trim() {
             "" | "B" => 1,
             "KiB" => 1024,
@@ -123,11 +127,8 @@ impl FromStr for Span {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-        let (number, unit) = s.split_at(split);
-        let number: u64 = number
-            .parse()
-            .map_err(|_| format!("'{s}' is not a length of time such as 45s, 30m, 12h or 14d"))?;
+        let (number, unit) = number_and_unit(s)
+            .ok_or_else(|| format!("'{s}' is not a length of time such as 45s, 30m, 12h or 14d"))?;
         let unit_secs = match unit {
             "s" => 1,
             "m" => 60,

@@ -1,5 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import { addTodos, logIn, PASSWORD, signUp, todoItems, uniqueUsername, waitForHydration } from './helpers';
+import {
+  addTodos,
+  collectProblems,
+  logIn,
+  PASSWORD,
+  signUp,
+  todoItems,
+  uniqueUsername,
+  waitForHydration,
+} from './helpers';
 
 // Accounts with JavaScript on: each form is sent by the hydrated app, which then loads the
 // next page. The same flows without JavaScript are in accounts-no-js.spec.ts.
@@ -149,16 +158,7 @@ test('two users never see each other’s to-dos', async ({ page, browser }) => {
 });
 
 test('account pages hydrate under the Content-Security-Policy with no errors', async ({ page }) => {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') {
-      problems.push(`${msg.type()}: ${msg.text()} (${msg.location().url})`);
-    }
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
-  });
+  const problems = collectProblems(page);
 
   const login = await page.goto('/login');
   expect(login!.headers()['content-security-policy']).toContain("'nonce-");

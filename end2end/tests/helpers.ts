@@ -43,6 +43,25 @@ export async function seed(request: APIRequestContext, ...titles: string[]) {
   }
 }
 
+/**
+ * Starts recording what would show a broken page: console errors and warnings, uncaught
+ * errors, responses of 400 and above, and failed requests. The list fills as the page runs.
+ */
+export function collectProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') {
+      problems.push(`${msg.type()}: ${msg.text()} (${msg.location().url})`);
+    }
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
+  });
+  page.on('requestfailed', (req) => problems.push(`failed: ${req.url()}`));
+  return problems;
+}
+
 /** Waits until the page is hydrated (the Wasm app runs). Every page's `main` shows it. */
 export async function waitForHydration(page: Page) {
   await expect(page.locator('main')).toHaveAttribute('data-hydrated', 'true');

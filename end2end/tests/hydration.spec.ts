@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { addTodos, seed, signUp, todoItems, waitForHydration } from './helpers';
+import { addTodos, collectProblems, seed, signUp, todoItems, waitForHydration } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await signUp(page);
@@ -7,15 +7,7 @@ test.beforeEach(async ({ page }) => {
 
 test('hydrates without errors, warnings or failed requests', async ({ page }) => {
   await seed(page.request, 'from the server');
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
-  });
-  page.on('requestfailed', (req) => problems.push(`failed: ${req.url()}`));
+  const problems = collectProblems(page);
 
   await page.goto('/');
   await waitForHydration(page);
@@ -30,14 +22,12 @@ test('hydrates without errors, warnings or failed requests', async ({ page }) =>
 
 test('a page served from memory hydrates with its fresh nonce and works', async ({ page }) => {
   await seed(page.request, 'kept on the server');
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  const problems = collectProblems(page);
 
   const rendered = await page.goto('/');
   expect(rendered!.headers()['x-tick-page-cache']).toBe('miss');
+  // Reload only once this page has finished loading: a reload aborts requests still in flight.
+  await waitForHydration(page);
   const kept = await page.reload();
   expect(kept!.headers()['x-tick-page-cache']).toBe('hit');
   // The inline scripts carry the policy's new nonce, so they run and the page hydrates.

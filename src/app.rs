@@ -1,4 +1,6 @@
-//! The HTML shell, the root component and the route table.
+//! The HTML shell, the root component, the route table, and who is signed in.
+//!
+//! All of this renders on the server only: the browser hydrates just the islands (`islands/`).
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
@@ -9,19 +11,19 @@ use leptos_router::{
 
 use crate::{
     components::account_bar::AccountBar,
-    domain::Filter,
+    domain::{Filter, UserView},
+    error::AppError,
     pages::{
         api_docs::ApiDocsPage, log_in::LogInPage, not_found::NotFound, settings::SettingsPage,
         sign_up::SignUpPage, todos::TodosPage,
     },
-    server_fns::account::HOME,
-    state::{Account, TodoStore},
+    server_fns::account::{current_user, HOME},
 };
 
 /// Where visitors who are not signed in are sent.
 const LOG_IN: &str = "/login";
 
-/// The document around the app, rendered on the server only.
+/// The document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page's Content-Security-Policy carries the nonce Leptos puts on its inline scripts.
     #[cfg(feature = "ssr")]
@@ -38,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <HashedStylesheet options=options.clone() id="tick-css" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -48,28 +50,49 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Whether the page has been hydrated. The page shows it as `data-hydrated`, which the
-/// stylesheet uses to hide the controls that exist only for forms without JavaScript.
+/// Who is signed in, loaded once per page.
 #[derive(Clone, Copy)]
-pub struct Hydrated(pub ReadSignal<bool>);
+pub struct Account {
+    user: OnceResource<Result<Option<UserView>, AppError>>,
+}
+
+impl Account {
+    fn provide() -> Self {
+        let account = Account {
+            user: OnceResource::new(current_user()),
+        };
+        provide_context(account);
+        account
+    }
+
+    pub fn use_context() -> Self {
+        expect_context::<Account>()
+    }
+
+    /// The signed-in user; `None` while loading, `Some(None)` when nobody is signed in.
+    pub fn user(self) -> Option<Option<UserView>> {
+        self.user.get().map(|loaded| loaded.ok().flatten())
+    }
+
+    /// Whether someone is signed in; `None` while loading.
+    fn signed_in(self) -> Option<bool> {
+        self.user().map(|user| user.is_some())
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let (hydrated, set_hydrated) = signal(false);
-    // Effects run only in the browser, after hydration.
-    Effect::new(move |_| set_hydrated.set(true));
-    provide_context(Hydrated(hydrated));
     let account = Account::provide();
     let signed_in = move || account.signed_in();
     let signed_out = move || account.signed_in().map(|signed_in| !signed_in);
+    let todos = |filter: Filter| move || view! { <TodosPage filter /> };
 
-    // Async: the server sends the whole page at once, so it is complete without JavaScript
-    // (out-of-order streaming needs a script to place late content). A page that is not for
-    // this visitor answers with a redirect: to /login when signed out, home when signed in.
-    // The account is read only under the matched route's own boundary (the account bar is part
-    // of the signed-in pages): one resource read from two Suspense boundaries can stall
-    // server rendering (leptos-rs/leptos#4578, #4851).
+    // Async: the server sends the whole page at once, so it is complete without JavaScript.
+    // A page that is not for this visitor answers with a redirect: to /login when signed out,
+    // home when signed in. Each page reads the account under its own boundary only: one
+    // resource read from two Suspense boundaries can stall server rendering
+    // (leptos-rs/leptos#4578, #4851).
     view! {
         <Router>
             <Routes fallback=NotFound>
@@ -102,19 +125,11 @@ pub fn App() -> impl IntoView {
                     redirect_path=|| LOG_IN
                     ssr=SsrMode::Async
                 >
-                    <Route
-                        path=path!("")
-                        view=|| view! { <TodosPage filter=Filter::All /> }
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("active")
-                        view=|| view! { <TodosPage filter=Filter::Active /> }
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("") view=todos(Filter::All) ssr=SsrMode::Async />
+                    <Route path=path!("active") view=todos(Filter::Active) ssr=SsrMode::Async />
                     <Route
                         path=path!("completed")
-                        view=|| view! { <TodosPage filter=Filter::Completed /> }
+                        view=todos(Filter::Completed)
                         ssr=SsrMode::Async
                     />
                 </ProtectedParentRoute>
@@ -123,10 +138,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Holds the list above the filter routes, so switching filters keeps it.
+/// Above each filter's list: the account bar.
 #[component]
 fn TodosLayout() -> impl IntoView {
-    TodoStore::provide();
     view! {
         <AccountBar />
         <Outlet />

@@ -62,9 +62,13 @@ export function collectProblems(page: Page): string[] {
   return problems;
 }
 
-/** Waits until the page is hydrated (the Wasm app runs). Every page's `main` shows it. */
+/**
+ * Waits until every island on the page runs in the browser: each marks its outer element
+ * `data-hydrated="true"` once hydrated. A page without islands is ready once it has loaded.
+ */
 export async function waitForHydration(page: Page) {
-  await expect(page.locator('main')).toHaveAttribute('data-hydrated', 'true');
+  await page.waitForLoadState('load');
+  await expect(page.locator('[data-hydrated="false"]')).toHaveCount(0);
 }
 
 export const todoItems = (page: Page): Locator => page.locator('ul.todo-list > li');

@@ -10,6 +10,9 @@ test('hydrates without errors, warnings or failed requests', async ({ page }) =>
   const problems = collectProblems(page);
 
   await page.goto('/');
+  // The list is the page's one island: the rest is server HTML that needs no Wasm.
+  await expect(page.locator('leptos-island')).toHaveCount(1);
+  await expect(page.locator('leptos-island main.todoapp')).toHaveCount(1);
   await waitForHydration(page);
   await addTodos(page, 'added in the browser');
   await todoItems(page).nth(0).locator('input.toggle').check();

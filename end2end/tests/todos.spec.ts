@@ -205,16 +205,24 @@ test.describe('filters', () => {
 
     await page.getByRole('link', { name: 'Active' }).click();
     await expect(page).toHaveURL(/\/active$/);
+    await expect(page).toHaveTitle('Active · Tick');
     await expect(todoItems(page).locator('label')).toHaveText(['open']);
     await expect(page.getByRole('link', { name: 'Active' })).toHaveClass(/selected/);
+    await expect(page.getByRole('link', { name: 'Active' })).toHaveAttribute('aria-current', 'page');
 
     await page.getByRole('link', { name: 'Completed' }).click();
     await expect(page).toHaveURL(/\/completed$/);
+    await expect(page).toHaveTitle('Completed · Tick');
     await expect(todoItems(page).locator('label')).toHaveText(['done']);
+    await expect(page.getByRole('link', { name: 'Active' })).not.toHaveAttribute('aria-current', 'page');
 
     await page.goBack();
     await expect(page).toHaveURL(/\/active$/);
+    await expect(page).toHaveTitle('Active · Tick');
     await expect(todoItems(page).locator('label')).toHaveText(['open']);
+    await page.goForward();
+    await expect(page).toHaveURL(/\/completed$/);
+    await expect(todoItems(page).locator('label')).toHaveText(['done']);
 
     await page.getByRole('link', { name: 'All' }).click();
     await expect(todoItems(page)).toHaveCount(2);

@@ -1,44 +1,30 @@
-//! The error under a form: from its last submission with JavaScript, or, after a plain form
-//! post failed, from the address the server sent the browser back to.
+//! The error under a form whose plain form post failed: the server sent the browser back to
+//! the page with the error in the address.
 
-use leptos::{
-    prelude::*,
-    server_fn::{error::ServerFnUrlError, ServerFn},
-};
+use leptos::{prelude::*, server_fn::error::ServerFnUrlError};
 use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
 
-/// The message to show for `action`'s form, if any.
-pub fn use_form_error<S>(action: ServerAction<S>) -> Signal<Option<String>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    // Leptos names the failed function in `__path`, so each form shows only its own error.
-    let from_address = use_query_map().with_untracked(|query| {
-        let ours = query.get_str("__path") == Some(S::PATH);
-        ours.then(|| query.get_str("__err"))
+/// The error the address carries for the form posting to the server function at `path`.
+/// Leptos names the failed function in `__path`, so each form shows only its own error.
+pub fn error_in_address(path: &str) -> Option<String> {
+    use_query_map().with_untracked(|query| {
+        (query.get_str("__path") == Some(path))
+            .then(|| query.get_str("__err"))
             .flatten()
             .map(|err| ServerFnUrlError::<AppError>::decode_err(err).to_string())
-    });
-    Signal::derive(move || match action.value().get() {
-        Some(Err(err)) => Some(err.to_string()),
-        Some(Ok(_)) => None,
-        None => from_address.clone(),
     })
 }
 
 /// Shows `error` as an alert, announced by screen readers.
 #[component]
-pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
-    move || {
-        error.get().map(|message| {
-            view! {
-                <p class="form-error" role="alert">
-                    {message}
-                </p>
-            }
-        })
-    }
+pub fn FormError(error: Option<String>) -> impl IntoView {
+    error.map(|message| {
+        view! {
+            <p class="form-error" role="alert">
+                {message}
+            </p>
+        }
+    })
 }

@@ -29,23 +29,28 @@ impl Attachment {
     }
 }
 
-/// `1.5 MB`, `312 KB`, `12 bytes`.
+/// `1.5 MB`, `312 KB`, `12 bytes`: one decimal under 10, rounded half up. Whole numbers only,
+/// so the browser half carries no float formatting.
 pub fn human_size(bytes: i64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    let bytes = u64::try_from(bytes).unwrap_or(0);
     if bytes < 1000 {
         return format!("{bytes} bytes");
     }
-    let mut value = bytes as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
+    let (mut divisor, mut unit) = (1000u64, 0);
+    while bytes >= divisor * 1000 && unit < UNITS.len() - 1 {
+        divisor *= 1000;
         unit += 1;
     }
-    if value < 10.0 {
-        format!("{value:.1} {}", UNITS[unit])
-    } else {
-        format!("{value:.0} {}", UNITS[unit])
+    // Under 10 of the unit: tenths (`bytes` is small there, so `bytes * 10` cannot overflow).
+    if bytes < 10 * divisor {
+        let tenths = (bytes * 10 + divisor / 2) / divisor;
+        if tenths < 100 {
+            return format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit]);
+        }
     }
+    // `bytes` came from an i64, so adding half a unit stays within u64.
+    format!("{} {}", (bytes + divisor / 2) / divisor, UNITS[unit])
 }
 
 /// The most characters of a file name kept.
@@ -110,5 +115,13 @@ mod tests {
         assert_eq!(human_size(1_500), "1.5 KB");
         assert_eq!(human_size(312_000), "312 KB");
         assert_eq!(human_size(25 * 1024 * 1024), "26 MB");
+        assert_eq!(human_size(999), "999 bytes");
+        assert_eq!(human_size(1_000), "1.0 KB");
+        assert_eq!(human_size(9_949), "9.9 KB");
+        assert_eq!(human_size(9_950), "10 KB");
+        assert_eq!(human_size(1_250_000_000), "1.3 GB");
+        assert_eq!(human_size(5_000_000_000_000_000), "5000 TB");
+        assert_eq!(human_size(-1), "0 bytes");
+        assert_eq!(human_size(i64::MAX), "9223372 TB");
     }
 }

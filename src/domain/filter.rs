@@ -23,6 +23,19 @@ impl Filter {
         }
     }
 
+    /// The filter whose page is at `path`.
+    pub fn from_path(path: &str) -> Option<Filter> {
+        Filter::ALL.into_iter().find(|filter| filter.path() == path)
+    }
+
+    /// The page's title: "Tick", "Active · Tick", "Completed · Tick".
+    pub fn page_title(self) -> String {
+        match self {
+            Filter::All => "Tick".to_owned(),
+            other => format!("{} · Tick", other.label()),
+        }
+    }
+
     /// The name a form field carries for this filter (its serde form).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -74,5 +87,20 @@ mod tests {
             Filter::ALL.map(Filter::path),
             ["/", "/active", "/completed"]
         );
+    }
+
+    #[test]
+    fn each_path_leads_back_to_its_filter() {
+        for filter in Filter::ALL {
+            assert_eq!(Filter::from_path(filter.path()), Some(filter));
+        }
+        assert_eq!(Filter::from_path("/settings"), None);
+        assert_eq!(Filter::from_path("/active/"), None);
+    }
+
+    #[test]
+    fn titles_name_the_filter() {
+        assert_eq!(Filter::All.page_title(), "Tick");
+        assert_eq!(Filter::Completed.page_title(), "Completed · Tick");
     }
 }

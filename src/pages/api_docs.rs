@@ -3,8 +3,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::app::Hydrated;
-
 const ROUTES: &[(&str, &str, &str)] = &[
     (
         "GET",
@@ -53,10 +51,9 @@ const TODO_JSON: &str = r#"{
 
 #[component]
 pub fn ApiDocsPage() -> impl IntoView {
-    let Hydrated(hydrated) = expect_context::<Hydrated>();
     view! {
         <Title text="API · Tick" />
-        <main class="settings-page docs" data-hydrated=move || hydrated.get().to_string()>
+        <main class="settings-page docs">
             <h1>"Tick's JSON API"</h1>
             <p class="back">
                 <a href="/settings">"← Settings"</a>

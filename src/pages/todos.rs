@@ -1,103 +1,74 @@
-//! The to-do list page, one route per filter: `/`, `/active`, `/completed`.
+//! The to-do list page, one route per filter: `/`, `/active`, `/completed`. The server loads
+//! the list and renders the `TodoApp` island with it.
 
-use leptos::{either::Either, prelude::*};
+use leptos::{either::Either, prelude::*, server_fn::error::ServerFnUrlError};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    app::Hydrated,
-    components::{
-        error_banner::ErrorBanner, new_todo::NewTodo, todo_footer::TodoFooter, todo_item::TodoItem,
-        toggle_all::ToggleAll,
-    },
     domain::{Filter, TodoId},
-    state::TodoStore,
+    error::AppError,
+    islands::todos::TodoApp,
+    server_fns::{attachments::list_attachments, todos::list_todos},
 };
 
 #[component]
 pub fn TodosPage(filter: Filter) -> impl IntoView {
-    let store = TodoStore::use_context();
-    let Hydrated(hydrated) = expect_context::<Hydrated>();
-    let title = match filter {
-        Filter::All => "Tick".to_owned(),
-        other => format!("{} · Tick", other.label()),
-    };
+    // `?edit=<id>` opens that to-do's edit form: how editing works without JavaScript. A plain
+    // form post that failed comes back with its error in `__err`.
+    let (editing, error) = use_query_map().with_untracked(|query| {
+        let editing = query
+            .get_str("edit")
+            .and_then(|id| id.parse().ok())
+            .map(TodoId);
+        let error = query
+            .get_str("__err")
+            .map(|err| ServerFnUrlError::<AppError>::decode_err(err).to_string());
+        (editing, error)
+    });
+    // Both load at once; the page waits for both.
+    let todos = OnceResource::new(list_todos());
+    let attachments = OnceResource::new(list_attachments());
 
     view! {
-        <Title text=title />
-        <main
-            class="todoapp"
-            aria-busy=move || store.is_pending().to_string()
-            data-hydrated=move || hydrated.get().to_string()
-        >
-            <header class="header">
-                <h1>"Tick"</h1>
-                <NewTodo />
-            </header>
-            <ErrorBanner />
-            <Suspense fallback=|| {
-                view! {
-                    <p class="loading" role="status">
-                        "Loading your to-dos…"
-                    </p>
-                }
-            }>
-                {move || Suspend::new(async move {
-                    match store.load().await {
-                        Ok(()) => Either::Left(view! { <TodoList filter /> }),
-                        Err(err) => {
-                            // The page failed: its status says so (and it is never kept).
-                            #[cfg(feature = "ssr")]
-                            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                                response.set_status(err.http_status());
-                            }
-                            Either::Right(
-                                view! {
-                                    <p class="load-error" role="alert">
-                                        {err.to_string()}
-                                    </p>
-                                },
+        <Title text=filter.page_title() />
+        <Suspense>
+            {move || {
+                let (editing, error) = (editing, error.clone());
+                Suspend::new(async move {
+                    let (todos, attachments) = (todos.await, attachments.await);
+                    match todos.and_then(|todos| Ok((todos, attachments?))) {
+                        Ok((todos, attachments)) => {
+                            Either::Left(
+                                view! { <TodoApp filter todos attachments editing error /> },
                             )
                         }
+                        Err(err) => Either::Right(view! { <LoadFailed err /> }),
                     }
-                })}
-            </Suspense>
-        </main>
+                })
+            }}
+        </Suspense>
         <footer class="info">
             <p>"Double-click a to-do to edit it."</p>
         </footer>
     }
 }
 
-/// `section.main` and `footer.footer`, both absent while the list is empty.
+/// The list could not be loaded: the page says so, and its status too (so it is never kept).
 #[component]
-fn TodoList(filter: Filter) -> impl IntoView {
-    let store = TodoStore::use_context();
-    // `?edit=<id>` opens that to-do's edit form: how editing works without JavaScript.
-    let edit_in_url = use_query_map().with_untracked(|query| {
-        query
-            .get_str("edit")
-            .and_then(|id| id.parse().ok())
-            .map(TodoId)
-    });
-    let has_todos = Memo::new(move |_| !store.is_empty());
-    move || {
-        has_todos.get().then(|| {
-            view! {
-                <section class="main">
-                    <ToggleAll />
-                    <ul class="todo-list">
-                        <For
-                            each=move || store.visible(filter)
-                            key=|entry| (entry.id, entry.title.clone())
-                            let:entry
-                        >
-                            <TodoItem entry filter edit_in_url store />
-                        </For>
-                    </ul>
-                </section>
-                <TodoFooter filter />
-            }
-        })
+fn LoadFailed(err: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(err.http_status());
+    }
+    view! {
+        <main class="todoapp">
+            <header class="header">
+                <h1>"Tick"</h1>
+            </header>
+            <p class="load-error" role="alert">
+                {err.to_string()}
+            </p>
+        </main>
     }
 }

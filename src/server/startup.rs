@@ -40,6 +40,7 @@ use crate::{
         },
         config::Config,
         db::Db,
+        forms,
         page_cache::{self, PageCache},
         security,
         storage::{LocalStorage, Storage},
@@ -322,15 +323,18 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 /// Server functions answer every error with 500: give each its real status (400, 404, …).
-/// Plain form posts get redirects back to their page; drop the empty `?` those can end with.
+/// Plain form posts get redirects back to their page; tidy their address (`tidy_form_redirect`).
 /// A page that redirects (signed-out visitor, say) is a real 302 for every client, not only
 /// for those that ask for HTML.
 async fn tidy_server_fn_response(mut response: Response) -> Response {
     if let Some(location) = response.headers().get(header::LOCATION) {
-        if let Some(tidy) = location.as_bytes().strip_suffix(b"?") {
-            if let Ok(tidy) = HeaderValue::from_bytes(tidy) {
-                response.headers_mut().insert(header::LOCATION, tidy);
-            }
+        if let Some(tidy) = location
+            .to_str()
+            .ok()
+            .map(forms::tidy_form_redirect)
+            .and_then(|tidy| HeaderValue::from_str(&tidy).ok())
+        {
+            response.headers_mut().insert(header::LOCATION, tidy);
         }
         // Leptos makes it a 302 only when the request asked for HTML; the hydrated app's own
         // calls get JSON (and a `serverfnredirect` header) and must stay 200.

@@ -1,8 +1,7 @@
 //! Server functions for accounts: sign up, log in and out, change password, delete account.
 //!
-//! Each works as a plain form post too: on success a form post is redirected to the next page,
-//! while the hydrated app loads that page itself (a full load, so no state of one user outlives
-//! a log-in or log-out); on failure the page shows the error.
+//! The account pages post to them as plain forms: on success the browser is redirected to the
+//! next page, on failure back to the form with the refusal. Other callers get JSON.
 
 use leptos::prelude::*;
 

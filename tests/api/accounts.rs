@@ -534,6 +534,20 @@ async fn plain_form_log_in_and_errors(app: &TestApp) {
         .unwrap();
     assert!(page.contains("Wrong username or password."), "{page}");
 
+    // A second failure from that page: its address carries only the latest refusal.
+    let again = client
+        .post(app.url("/fn/account/log_in"))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, &location)
+        .form(&[("username", "nobody"), ("password", "nope nope")])
+        .send()
+        .await
+        .unwrap();
+    let again = again.headers()[header::LOCATION].to_str().unwrap();
+    assert!(again.starts_with(&app.url("/login?")), "{again}");
+    assert_eq!(again.matches("__err=").count(), 1, "{again}");
+    assert_eq!(again.matches("__path=").count(), 1, "{again}");
+
     let ok = form_post(
         "/fn/account/log_in",
         vec![

@@ -25,6 +25,9 @@ async fn first_load_renders_the_list(app: &TestApp) {
     assert!(html.contains("<strong>1</strong> item left"), "{html}");
     assert!(html.contains(r#"<li class="completed">"#), "{html}");
     assert!(html.contains("Clear completed"));
+    // The list is one island, which starts from the list the page carries as its data.
+    assert_eq!(html.matches("<leptos-island").count(), 1, "{html}");
+    assert!(html.contains(r#"data-component="TodoApp_"#), "{html}");
 }
 
 async fn filters_are_real_urls(app: &TestApp) {
@@ -62,6 +65,10 @@ async fn titles_are_escaped(app: &TestApp) {
     let (_, html) = app.page("/").await;
     assert!(!html.contains(r#"<script>alert("x")</script>"#));
     assert!(html.contains("&lt;script&gt;"));
+    // The island's data, JSON in an HTML attribute, cannot end the attribute early: its
+    // quotes are escaped for HTML too.
+    assert!(html.contains(r#"alert(\&quot;x\&quot;)"#), "{html}");
+    assert!(!html.contains(r#"alert(\"x\")"#), "{html}");
 }
 
 async fn unknown_pages_are_404(app: &TestApp) {

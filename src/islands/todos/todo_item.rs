@@ -1,25 +1,22 @@
 //! One `li` of `ul.todo-list`: toggle, title, edit and delete.
 
 use leptos::{ev, html, prelude::*, server_fn::ServerFn};
-use leptos_router::NavigateOptions;
 
 use crate::{
-    components::attachments::{Attachments, Upload},
-    domain::{Filter, TodoId, TodoTitle, TodoTitleError},
+    domain::{TodoTitle, TodoTitleError},
     server_fns::todos::{DeleteTodo, EditTodo, SetCompleted},
-    state::{Entry, TodoStore},
 };
 
-/// `edit_in_url` is the id in `?edit=<id>` (the page-reload way to edit), which opens that
-/// row's edit form from the start. The title is fixed for the life of the row: a renamed
-/// to-do gets a new row. Everything comes in as props: rows are many, context look-ups add up.
+use super::{
+    attachments::{Attachments, Upload},
+    store::{Entry, TodoStore},
+};
+
+/// The row whose id the address names (`?edit=<id>`, the page-reload way to edit) starts with
+/// its edit form open. The title is fixed for the life of the row: a renamed to-do gets a new
+/// row. The store comes in as a prop: rows are many, context look-ups add up.
 #[component]
-pub fn TodoItem(
-    entry: Entry,
-    filter: Filter,
-    edit_in_url: Option<TodoId>,
-    store: TodoStore,
-) -> impl IntoView {
+pub fn TodoItem(entry: Entry, store: TodoStore) -> impl IntoView {
     let Entry {
         id,
         title,
@@ -28,25 +25,16 @@ pub fn TodoItem(
     let completed: Signal<bool> = completed.into();
     let title = StoredValue::new(title);
 
-    let opened_by_url = edit_in_url == Some(id);
+    let opened_by_url = store.edit_in_address(id);
     let editing = RwSignal::new(opened_by_url);
     let edit_input = NodeRef::<html::Input>::new();
 
-    // Leaves edit mode; the row the address opened also drops `?edit=` from it. Only that row
-    // looks up the router (event handlers run outside the component, so look it up now).
-    let navigate = StoredValue::new(opened_by_url.then(leptos_router::hooks::use_navigate));
+    // Leaves edit mode; the row the address opened also drops `?edit=` from it.
     let close_editor = move || {
         editing.set(false);
-        navigate.with_value(|navigate| {
-            if let Some(navigate) = navigate {
-                let options = NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                };
-                navigate(filter.path(), options);
-            }
-        });
+        if store.edit_in_address(id) {
+            store.close_edit_in_address();
+        }
     };
     let save = move || {
         if !editing.get_untracked() {
@@ -83,7 +71,8 @@ pub fn TodoItem(
             }
         });
     };
-    let edit_href = format!("{}?edit={id}", filter.path());
+    // For the page-reload way to edit; the app opens the editor in place.
+    let edit_href = format!("{}?edit={id}", store.filter_untracked().path());
 
     let done_label = title.with_value(|title| format!("Done: {title}"));
     let edit_label = title.with_value(|title| format!("Edit: {title}"));
@@ -128,7 +117,7 @@ pub fn TodoItem(
                 >
                     <input type="hidden" name="id" value=id.to_string() />
                     // Sends a page-reload edit back to its list (the app saves without the form).
-                    <input type="hidden" name="back_to" value=filter.as_str() />
+                    <input type="hidden" name="back_to" value=store.filter_untracked().as_str() />
                     <input
                         class="edit"
                         name="title"

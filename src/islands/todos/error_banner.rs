@@ -2,11 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::state::TodoStore;
+use super::store::TodoStore;
 
 #[component]
-pub fn ErrorBanner() -> impl IntoView {
-    let store = TodoStore::use_context();
+pub fn ErrorBanner(store: TodoStore) -> impl IntoView {
     move || {
         store.error().map(|message| {
             view! {

@@ -2,11 +2,12 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use crate::{server_fns::todos::SetAllCompleted, state::TodoStore};
+use crate::server_fns::todos::SetAllCompleted;
+
+use super::store::TodoStore;
 
 #[component]
-pub fn ToggleAll() -> impl IntoView {
-    let store = TodoStore::use_context();
+pub fn ToggleAll(store: TodoStore) -> impl IntoView {
     let all_done = move || store.all_completed();
 
     view! {

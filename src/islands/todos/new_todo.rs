@@ -5,12 +5,12 @@ use leptos::{html, prelude::*, server_fn::ServerFn};
 use crate::{
     domain::{TodoTitle, TodoTitleError},
     server_fns::todos::AddTodo,
-    state::TodoStore,
 };
 
+use super::store::TodoStore;
+
 #[component]
-pub fn NewTodo() -> impl IntoView {
-    let store = TodoStore::use_context();
+pub fn NewTodo(store: TodoStore) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

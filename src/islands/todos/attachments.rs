@@ -7,12 +7,15 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use crate::{
     domain::{human_size, Attachment, TodoId},
     server_fns::attachments::DeleteAttachment,
-    state::TodoStore,
 };
+
+use super::store::TodoStore;
 
 /// An upload in progress.
 #[derive(Clone)]
 pub struct Upload {
+    /// Tells uploads apart; only the browser makes them.
+    #[cfg(feature = "hydrate")]
     pub key: u64,
     pub name: String,
     pub percent: RwSignal<u8>,

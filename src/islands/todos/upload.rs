@@ -4,15 +4,13 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use leptos::prelude::*;
+use serde::Deserialize;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{File, FileList, FormData, ProgressEvent, XmlHttpRequest};
 
-use crate::{
-    domain::{Attachment, TodoId},
-    state::TodoStore,
-};
+use crate::domain::{Attachment, TodoId};
 
-use super::attachments::Upload;
+use super::{attachments::Upload, store::TodoStore};
 
 static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
 
@@ -89,10 +87,20 @@ fn send(todo: TodoId, file: File, store: TodoStore, uploads: RwSignal<Vec<Upload
     }
 }
 
-/// The message of the server's `{"error": {"message": …}}`, or a general one.
+/// The server's answer to a refused upload: `{"error": {"code": …, "message": …}}`.
+#[derive(Deserialize)]
+struct Refusal {
+    error: RefusalDetail,
+}
+
+#[derive(Deserialize)]
+struct RefusalDetail {
+    message: String,
+}
+
+/// The message of the server's refusal, or a general one.
 fn error_message(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|value| value["error"]["message"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| "The upload failed. Please try again.".into())
+    serde_json::from_str::<Refusal>(body)
+        .map(|refusal| refusal.error.message)
+        .unwrap_or_else(|_| "The upload failed. Please try again.".into())
 }

@@ -1,17 +1,17 @@
-//! Browser-side state of the list: loaded once with the page, then patched from each server reply.
+//! The list as the browser holds it: seeded from the server's render, then patched from each
+//! server reply.
 
-use std::future::Future;
+use std::{future::Future, pin::Pin};
 
-use leptos::{prelude::*, server_fn::error::ServerFnUrlError, task::spawn_local};
-use leptos_router::hooks::use_query_map;
+use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     domain::{Attachment, Filter, Todo, TodoId, TodoTitle},
     error::AppError,
-    server_fns::attachments::{delete_attachment, list_attachments},
+    islands::browser,
+    server_fns::attachments::delete_attachment,
     server_fns::todos::{
-        add_todo, clear_completed, delete_todo, edit_todo, list_todos, set_all_completed,
-        set_completed,
+        add_todo, clear_completed, delete_todo, edit_todo, set_all_completed, set_completed,
     },
 };
 
@@ -22,18 +22,6 @@ pub struct Entry {
     pub id: TodoId,
     pub title: String,
     pub completed: ArcRwSignal<bool>,
-}
-
-/// The list, what is in flight, and the last error. `Copy`: every part lives in the reactive arena.
-#[derive(Clone, Copy)]
-pub struct TodoStore {
-    initial: OnceResource<Result<Vec<Todo>, AppError>>,
-    initial_attachments: OnceResource<Result<Vec<Attachment>, AppError>>,
-    seeded: StoredValue<bool>,
-    list: RwSignal<Vec<Entry>>,
-    attachments: RwSignal<Vec<Attachment>>,
-    pending: RwSignal<usize>,
-    error: RwSignal<Option<String>>,
 }
 
 impl Entry {
@@ -50,44 +38,73 @@ impl Entry {
     }
 }
 
+/// The list, the filter shown, what is in flight, and the last error. `Copy`: every part lives
+/// in the reactive arena.
+#[derive(Clone, Copy)]
+pub struct TodoStore {
+    filter: RwSignal<Filter>,
+    list: RwSignal<Vec<Entry>>,
+    attachments: RwSignal<Vec<Attachment>>,
+    /// The to-do whose editor the address (`?edit=<id>`) opened, until that editor closes.
+    edit_in_address: StoredValue<Option<TodoId>>,
+    pending: RwSignal<usize>,
+    error: RwSignal<Option<String>>,
+}
+
 impl TodoStore {
-    /// Creates the store for this page and puts it in the context. Call inside the `<Router>`:
-    /// a form post that failed without JavaScript comes back with its error in the URL.
-    pub fn provide() -> Self {
-        let url_error = use_query_map().with_untracked(|query| {
-            query
-                .get_str("__err")
-                .map(|err| ServerFnUrlError::<AppError>::decode_err(err).to_string())
-        });
-        let store = TodoStore {
-            initial: OnceResource::new(list_todos()),
-            initial_attachments: OnceResource::new(list_attachments()),
-            seeded: StoredValue::new(false),
-            list: RwSignal::new(Vec::new()),
-            attachments: RwSignal::new(Vec::new()),
+    pub fn new(
+        filter: Filter,
+        todos: Vec<Todo>,
+        attachments: Vec<Attachment>,
+        editing: Option<TodoId>,
+        error: Option<String>,
+    ) -> Self {
+        TodoStore {
+            filter: RwSignal::new(filter),
+            list: RwSignal::new(todos.into_iter().map(Entry::new).collect()),
+            attachments: RwSignal::new(attachments),
+            edit_in_address: StoredValue::new(editing),
             pending: RwSignal::new(0),
-            error: RwSignal::new(url_error),
-        };
-        provide_context(store);
-        store
-    }
-
-    pub fn use_context() -> Self {
-        expect_context::<TodoStore>()
-    }
-
-    /// Waits for the first load; the list then lives in this store.
-    pub async fn load(self) -> Result<(), AppError> {
-        // Await both before giving up on either: a page waits for every resource it started.
-        let todos = self.initial.await;
-        let attachments = self.initial_attachments.await;
-        let (todos, attachments) = (todos?, attachments?);
-        if !self.seeded.get_value() {
-            self.seeded.set_value(true);
-            self.list.set(todos.into_iter().map(Entry::new).collect());
-            self.attachments.set(attachments);
+            error: RwSignal::new(error),
         }
-        Ok(())
+    }
+
+    pub fn filter(self) -> Filter {
+        self.filter.get()
+    }
+
+    pub fn filter_untracked(self) -> Filter {
+        self.filter.get_untracked()
+    }
+
+    /// Shows `filter`'s list under its own address, as a new history entry.
+    pub fn show(self, filter: Filter) {
+        if filter == self.filter_untracked() {
+            return;
+        }
+        self.edit_in_address.set_value(None);
+        browser::push(filter.path());
+        browser::set_title(&filter.page_title());
+        self.filter.set(filter);
+    }
+
+    /// After Back or Forward: shows the filter whose address the browser now has.
+    pub fn follow_address(self) {
+        if let Some(filter) = Filter::from_path(&browser::path()) {
+            browser::set_title(&filter.page_title());
+            self.filter.set(filter);
+        }
+    }
+
+    /// Whether the address opened `id`'s editor.
+    pub fn edit_in_address(self, id: TodoId) -> bool {
+        self.edit_in_address.get_value() == Some(id)
+    }
+
+    /// The editor the address opened has closed: drop `?edit=` from the address.
+    pub fn close_edit_in_address(self) {
+        self.edit_in_address.set_value(None);
+        browser::replace(self.filter_untracked().path());
     }
 
     pub fn is_pending(self) -> bool {
@@ -110,8 +127,9 @@ impl TodoStore {
         self.list.with(Vec::is_empty)
     }
 
-    /// The rows `filter` shows, in order.
-    pub fn visible(self, filter: Filter) -> Vec<Entry> {
+    /// The rows the current filter shows, in order.
+    pub fn visible(self) -> Vec<Entry> {
+        let filter = self.filter.get();
         self.list.with(|list| {
             list.iter()
                 .filter(|entry| filter.shows(entry.completed()))
@@ -136,45 +154,54 @@ impl TodoStore {
     }
 
     pub fn add(self, title: TodoTitle) {
-        self.run(None, add_todo(title.as_str().to_owned()), move |todo| {
+        self.run(None, async move {
+            let todo = add_todo(title.as_str().to_owned()).await?;
             self.list.update(|list| list.push(Entry::new(todo)));
+            Ok(())
         });
     }
 
     pub fn set_completed(self, id: TodoId, completed: bool) {
-        self.run(Some(id), set_completed(id, completed), move |todo| {
-            self.replace(todo);
+        self.run(Some(id), async move {
+            self.replace(set_completed(id, completed).await?);
+            Ok(())
         });
     }
 
     pub fn set_all_completed(self, completed: bool) {
-        self.run(None, set_all_completed(completed), move |_| {
+        self.run(None, async move {
+            set_all_completed(completed).await?;
             self.list.with_untracked(|list| {
                 for entry in list {
                     entry.completed.set(completed);
                 }
             });
+            Ok(())
         });
     }
 
     /// Saves a new title; an empty one deletes the to-do.
     pub fn edit(self, id: TodoId, title: String) {
-        self.run(
-            Some(id),
-            edit_todo(id, title, None),
-            move |edited| match edited {
+        self.run(Some(id), async move {
+            match edit_todo(id, title, None).await? {
                 Some(todo) => self.replace(todo),
                 None => self.remove(id),
-            },
-        );
+            }
+            Ok(())
+        });
     }
 
     pub fn delete(self, id: TodoId) {
-        self.run(Some(id), delete_todo(id), move |()| self.remove(id));
+        self.run(Some(id), async move {
+            delete_todo(id).await?;
+            self.remove(id);
+            Ok(())
+        });
     }
 
     pub fn clear_completed(self) {
-        self.run(None, clear_completed(), move |_| {
+        self.run(None, async move {
+            clear_completed().await?;
             let done: Vec<i64> = self.list.with_untracked(|list| {
                 list.iter()
                     .filter(|entry| entry.completed())
@@ -185,6 +212,7 @@ impl TodoStore {
                 .update(|list| list.retain(|entry| !entry.completed()));
             self.attachments
                 .update(|all| all.retain(|attachment| !done.contains(&attachment.todo_id)));
+            Ok(())
         });
     }
 
@@ -220,31 +248,39 @@ impl TodoStore {
     }
 
     /// Files the server has just stored.
+    #[cfg(feature = "hydrate")]
     pub fn attached(self, new: Vec<Attachment>) {
         self.attachments.update(|all| all.extend(new));
     }
 
     pub fn delete_attachment(self, id: i64) {
-        self.run(None, delete_attachment(id), move |()| {
+        self.run(None, async move {
+            delete_attachment(id).await?;
             self.attachments
                 .update(|all| all.retain(|attachment| attachment.id != id));
+            Ok(())
         });
     }
 
-    /// Runs one server call, counting it as pending, and applies its reply.
-    fn run<T: 'static>(
+    /// Runs one server call and what follows its reply, counting it as pending.
+    fn run(
         self,
         target: Option<TodoId>,
-        call: impl Future<Output = Result<T, AppError>> + 'static,
-        apply: impl FnOnce(T) + 'static,
+        call: impl Future<Output = Result<(), AppError>> + 'static,
+    ) {
+        self.run_boxed(target, Box::pin(call));
+    }
+
+    /// The one copy of the bookkeeping around every call.
+    fn run_boxed(
+        self,
+        target: Option<TodoId>,
+        call: Pin<Box<dyn Future<Output = Result<(), AppError>>>>,
     ) {
         self.pending.update(|n| *n += 1);
         spawn_local(async move {
             match call.await {
-                Ok(reply) => {
-                    self.error.set(None);
-                    apply(reply);
-                }
+                Ok(()) => self.error.set(None),
                 Err(err) => {
                     // Someone else deleted it: show the list as it really is.
                     if let (AppError::NotFound, Some(id)) = (&err, target) {

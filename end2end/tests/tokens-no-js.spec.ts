@@ -12,6 +12,8 @@ test('create and revoke a token with plain forms', async ({ page }) => {
   await expect(page).toHaveURL(/\/settings#tokens$/);
   const secret = (await tokens.locator('code.token-secret').textContent())!;
   expect(secret).toMatch(/^tick_[0-9a-f]{64}$/);
+  // Copying needs JavaScript: the button says so by being disabled.
+  await expect(tokens.getByRole('button', { name: 'Copy' })).toBeDisabled();
   const api = await page.request.get('/api/v1/todos', { headers: { Authorization: `Bearer ${secret}` } });
   expect(api.status()).toBe(200);
 

@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 
-use crate::islands::use_hydrated;
+use crate::islands::Hydrated;
 
 /// Says "Copied" once the text is on the clipboard, or asks for it to be copied by hand when
-/// the browser refuses.
+/// the browser refuses. Disabled until it can work: without JavaScript, and until hydrated.
 #[island]
 pub fn CopyButton(text: String) -> impl IntoView {
-    let hydrated = use_hydrated();
+    let hydrated = Hydrated::watch();
     let copied = RwSignal::new(None::<bool>);
     let text = StoredValue::new(text);
     let copy = move |_| {
@@ -28,7 +28,13 @@ pub fn CopyButton(text: String) -> impl IntoView {
     };
 
     view! {
-        <button type="button" class="copy" data-hydrated=hydrated on:click=copy>
+        <button
+            type="button"
+            class="copy"
+            data-hydrated=move || hydrated.attr()
+            disabled=move || !hydrated.get()
+            on:click=copy
+        >
             {move || match copied.get() {
                 Some(true) => "Copied",
                 Some(false) => "Select and copy it by hand",

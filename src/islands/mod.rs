@@ -6,14 +6,33 @@ pub mod todos;
 
 use leptos::prelude::*;
 
-/// `"true"` once the island runs in the browser, `"false"` before (and on the server). Each
-/// island shows it as `data-hydrated` on its outer element; the stylesheet uses it to hide the
-/// controls that only forms without JavaScript need, and tests wait for it.
-pub fn use_hydrated() -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
-    let hydrated = RwSignal::new(false);
-    // Effects run only in the browser, after hydration.
-    Effect::new(move || hydrated.set(true));
-    move || if hydrated.get() { "true" } else { "false" }
+/// Whether an island runs in the browser yet: not on the server, and not until it has hydrated.
+/// Each island shows it as `data-hydrated` on its outer element; the stylesheet uses it to hide
+/// the controls that only forms without JavaScript need, and the browser tests wait for it.
+#[derive(Clone, Copy)]
+pub struct Hydrated(ReadSignal<bool>);
+
+impl Hydrated {
+    /// Starts out `false`; turns `true` once the island has hydrated.
+    pub fn watch() -> Self {
+        let (hydrated, set_hydrated) = signal(false);
+        // Effects run only in the browser, after hydration.
+        Effect::new(move || set_hydrated.set(true));
+        Hydrated(hydrated)
+    }
+
+    pub fn get(self) -> bool {
+        self.0.get()
+    }
+
+    /// The value of `data-hydrated`.
+    pub fn attr(self) -> &'static str {
+        if self.get() {
+            "true"
+        } else {
+            "false"
+        }
+    }
 }
 
 /// The browser's address bar, history and title. Called from event handlers only, which run

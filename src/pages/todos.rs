@@ -34,7 +34,7 @@ pub fn TodosPage(filter: Filter) -> impl IntoView {
         <Title text=filter.page_title() />
         <Suspense>
             {move || {
-                let (editing, error) = (editing, error.clone());
+                let error = error.clone();
                 Suspend::new(async move {
                     let (todos, attachments) = (todos.await, attachments.await);
                     match todos.and_then(|todos| Ok((todos, attachments?))) {

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 use crate::{
     domain::{Attachment, Filter, Todo, TodoId},
-    islands::use_hydrated,
+    islands::Hydrated,
 };
 
 use self::{
@@ -35,7 +35,7 @@ pub fn TodoApp(
     error: Option<String>,
 ) -> impl IntoView {
     let store = TodoStore::new(filter, todos, attachments, editing, error);
-    let hydrated = use_hydrated();
+    let hydrated = Hydrated::watch();
     // Back and Forward between filters.
     let on_history = window_event_listener(leptos::ev::popstate, move |_| store.follow_address());
     on_cleanup(move || on_history.remove());
@@ -45,7 +45,7 @@ pub fn TodoApp(
         <main
             class="todoapp"
             aria-busy=move || store.is_pending().to_string()
-            data-hydrated=hydrated
+            data-hydrated=move || hydrated.attr()
         >
             <header class="header">
                 <h1>"Tick"</h1>

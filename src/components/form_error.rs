@@ -9,9 +9,19 @@ use crate::error::AppError;
 /// The error the address carries for the form posting to the server function at `path`.
 /// Leptos names the failed function in `__path`, so each form shows only its own error.
 pub fn error_in_address(path: &str) -> Option<String> {
+    failure_in_address(Some(path))
+}
+
+/// The error the address carries for whichever form on the page failed.
+pub fn any_error_in_address() -> Option<String> {
+    failure_in_address(None)
+}
+
+/// The message of `__err`, when `__path` is `path` (any, for `None`).
+fn failure_in_address(path: Option<&str>) -> Option<String> {
     use_query_map().with_untracked(|query| {
-        (query.get_str("__path") == Some(path))
-            .then(|| query.get_str("__err"))
+        let ours = path.is_none_or(|path| query.get_str("__path") == Some(path));
+        ours.then(|| query.get_str("__err"))
             .flatten()
             .map(|err| ServerFnUrlError::<AppError>::decode_err(err).to_string())
     })

@@ -1,11 +1,12 @@
 //! The to-do list page, one route per filter: `/`, `/active`, `/completed`. The server loads
 //! the list and renders the `TodoApp` island with it.
 
-use leptos::{either::Either, prelude::*, server_fn::error::ServerFnUrlError};
+use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
+    components::form_error::any_error_in_address,
     domain::{Filter, TodoId},
     error::AppError,
     islands::todos::TodoApp,
@@ -14,18 +15,15 @@ use crate::{
 
 #[component]
 pub fn TodosPage(filter: Filter) -> impl IntoView {
-    // `?edit=<id>` opens that to-do's edit form: how editing works without JavaScript. A plain
-    // form post that failed comes back with its error in `__err`.
-    let (editing, error) = use_query_map().with_untracked(|query| {
-        let editing = query
+    // `?edit=<id>` opens that to-do's edit form: how editing works without JavaScript.
+    let editing = use_query_map().with_untracked(|query| {
+        query
             .get_str("edit")
             .and_then(|id| id.parse().ok())
-            .map(TodoId);
-        let error = query
-            .get_str("__err")
-            .map(|err| ServerFnUrlError::<AppError>::decode_err(err).to_string());
-        (editing, error)
+            .map(TodoId)
     });
+    // A plain form post from this page that failed comes back with its error.
+    let error = any_error_in_address();
     // Both load at once; the page waits for both.
     let todos = OnceResource::new(list_todos());
     let attachments = OnceResource::new(list_attachments());

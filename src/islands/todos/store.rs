@@ -84,16 +84,20 @@ impl TodoStore {
         }
         self.edit_in_address.set_value(None);
         browser::push(filter.path());
-        browser::set_title(&filter.page_title());
-        self.filter.set(filter);
+        self.display(filter);
     }
 
     /// After Back or Forward: shows the filter whose address the browser now has.
     pub fn follow_address(self) {
         if let Some(filter) = Filter::from_path(&browser::path()) {
-            browser::set_title(&filter.page_title());
-            self.filter.set(filter);
+            self.display(filter);
         }
+    }
+
+    /// Shows `filter`'s list and title; the address is the caller's.
+    fn display(self, filter: Filter) {
+        browser::set_title(&filter.page_title());
+        self.filter.set(filter);
     }
 
     /// Whether the address opened `id`'s editor.
@@ -101,10 +105,12 @@ impl TodoStore {
         self.edit_in_address.get_value() == Some(id)
     }
 
-    /// The editor the address opened has closed: drop `?edit=` from the address.
-    pub fn close_edit_in_address(self) {
-        self.edit_in_address.set_value(None);
-        browser::replace(self.filter_untracked().path());
+    /// `id`'s editor has closed: if the address opened it, drop `?edit=` from the address.
+    pub fn editor_closed(self, id: TodoId) {
+        if self.edit_in_address(id) {
+            self.edit_in_address.set_value(None);
+            browser::replace(self.filter_untracked().path());
+        }
     }
 
     pub fn is_pending(self) -> bool {

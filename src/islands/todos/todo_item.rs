@@ -32,9 +32,7 @@ pub fn TodoItem(entry: Entry, store: TodoStore) -> impl IntoView {
     // Leaves edit mode; the row the address opened also drops `?edit=` from it.
     let close_editor = move || {
         editing.set(false);
-        if store.edit_in_address(id) {
-            store.close_edit_in_address();
-        }
+        store.editor_closed(id);
     };
     let save = move || {
         if !editing.get_untracked() {

@@ -1,4 +1,4 @@
-//! The HTML shell, the root component, the route table, and who is signed in.
+//! The HTML shell, the root component and the route table.
 //!
 //! All of this renders on the server only: the browser hydrates just the islands (`islands/`).
 
@@ -10,18 +10,14 @@ use leptos_router::{
 };
 
 use crate::{
-    components::account_bar::AccountBar,
-    domain::{Filter, UserView},
-    error::AppError,
+    components::{account::Account, account_bar::AccountBar},
+    domain::Filter,
     pages::{
         api_docs::ApiDocsPage, log_in::LogInPage, not_found::NotFound, settings::SettingsPage,
         sign_up::SignUpPage, todos::TodosPage,
     },
-    server_fns::account::{current_user, HOME},
+    routes::{HOME, LOG_IN},
 };
-
-/// Where visitors who are not signed in are sent.
-const LOG_IN: &str = "/login";
 
 /// The document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,36 +43,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
-    }
-}
-
-/// Who is signed in, loaded once per page.
-#[derive(Clone, Copy)]
-pub struct Account {
-    user: OnceResource<Result<Option<UserView>, AppError>>,
-}
-
-impl Account {
-    fn provide() -> Self {
-        let account = Account {
-            user: OnceResource::new(current_user()),
-        };
-        provide_context(account);
-        account
-    }
-
-    pub fn use_context() -> Self {
-        expect_context::<Account>()
-    }
-
-    /// The signed-in user; `None` while loading, `Some(None)` when nobody is signed in.
-    pub fn user(self) -> Option<Option<UserView>> {
-        self.user.get().map(|loaded| loaded.ok().flatten())
-    }
-
-    /// Whether someone is signed in; `None` while loading.
-    fn signed_in(self) -> Option<bool> {
-        self.user().map(|user| user.is_some())
     }
 }
 

@@ -5,8 +5,29 @@ use leptos::server_fn::{
     error::{FromServerFnError, ServerFnErrorErr},
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use crate::domain::{PasswordError, TodoTitleError, TokenNameError, UsernameError};
+
+/// The JSON body of every error answer outside server functions (the API, uploads,
+/// downloads): `{"error": {"code", "message", "fields"?}}`. The browser reads it too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    /// Stable, for programs: `not_found`, `unauthorized`, `invalid`, `malformed_json`, …
+    pub code: String,
+    /// For people.
+    pub message: String,
+    /// For 422: which fields broke which rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
+}
 
 /// Every failure a server function can report. Serialised as JSON for the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -41,6 +62,21 @@ pub enum AppError {
     /// Too many failed log-ins; try again after `retry_after_secs`.
     #[error("Too many failed log-ins. Please try again in {}.", minutes(*retry_after_secs))]
     TooManyAttempts { retry_after_secs: u64 },
+    /// Too many new accounts from one network.
+    #[error("Too many accounts were created from your network. Please try again in {}.", minutes(*retry_after_secs))]
+    TooManySignUps { retry_after_secs: u64 },
+    /// Too many open live-update streams for one user.
+    #[error("Too many windows are receiving live updates. Close some and reload.")]
+    TooManyStreams,
+    /// Too much work queued (password checks): try again shortly.
+    #[error("Tick is busy right now. Please try again in a moment.")]
+    Busy { retry_after_secs: u64 },
+    /// The database cannot be reached, or is too busy to answer in time.
+    #[error("Tick cannot reach its database right now. Please try again in a moment.")]
+    Unavailable,
+    /// The server's disk is full: nothing was saved.
+    #[error("The server has run out of space, so nothing was saved. Please try again later.")]
+    OutOfSpace,
     /// The browser could not reach the server.
     #[error("Could not reach the server. Check your connection and try again.")]
     Network,
@@ -59,8 +95,12 @@ impl AppError {
             AppError::NotFound | AppError::TokenNotFound | AppError::AttachmentNotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::TooLarge(_) => 413,
-            AppError::TooManyAttempts { .. } => 429,
+            AppError::TooManyAttempts { .. }
+            | AppError::TooManySignUps { .. }
+            | AppError::TooManyStreams => 429,
             AppError::Network | AppError::Internal => 500,
+            AppError::Busy { .. } | AppError::Unavailable => 503,
+            AppError::OutOfSpace => 507,
         }
     }
 }
@@ -124,6 +164,8 @@ mod tests {
             429
         );
         assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(AppError::Unavailable.status(), 503);
+        assert_eq!(AppError::OutOfSpace.status(), 507);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod islands;
 pub mod pages;
+pub mod routes;
 pub mod server_fns;
 
 #[cfg(feature = "ssr")]

@@ -1,9 +1,14 @@
-//! The `tick` binary: parse the settings, start logging, build the app and serve it.
+//! The `tick` binary: parse the settings, start logging, then serve (or back up, or restore).
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use tick::server::{config::Config, startup::Application, telemetry};
+use tick::server::{
+    backup,
+    config::{Command, Config},
+    startup::Application,
+    telemetry,
+};
 
 // Rendering a page makes many small allocations; mimalloc serves them much faster than glibc.
 #[global_allocator]
@@ -19,14 +24,34 @@ async fn main() -> ExitCode {
     match run(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            tracing::error!(error = format!("{err:#}"), "Tick could not start");
+            tracing::error!(error = format!("{err:#}"), "Tick could not finish");
             ExitCode::FAILURE
         }
     }
 }
 
 async fn run(config: Config) -> anyhow::Result<()> {
-    let app = Application::build(&config).await?;
-    app.run_until_stopped().await?;
+    match config.command.clone().unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(&config).await?;
+            app.run_until_stopped().await?;
+        }
+        Command::Backup { path } => {
+            let manifest = backup::backup(&config, &path).await?;
+            tracing::info!(
+                path = %path.display(),
+                attachments = manifest.attachments.len(),
+                "backed up"
+            );
+        }
+        Command::Restore { path } => {
+            let manifest = backup::restore(&config, &path)?;
+            tracing::info!(
+                data_dir = %config.data_dir.display(),
+                attachments = manifest.attachments.len(),
+                "restored"
+            );
+        }
+    }
     Ok(())
 }

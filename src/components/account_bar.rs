@@ -5,7 +5,7 @@
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
-use crate::{app::Account, server_fns::account::LogOut};
+use crate::{components::account::Account, server_fns::account::LogOut};
 
 #[component]
 pub fn AccountBar() -> impl IntoView {

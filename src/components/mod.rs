@@ -1,5 +1,6 @@
 //! Views rendered on the server only: the parts of pages that are plain HTML and forms.
 
+pub mod account;
 pub mod account_bar;
 pub mod api_tokens;
 pub mod credentials;

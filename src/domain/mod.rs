@@ -3,11 +3,13 @@
 mod account;
 mod attachment;
 mod filter;
+mod timestamp;
 mod todo;
 mod token;
 
 pub use account::{Password, PasswordError, UserId, UserView, Username, UsernameError};
 pub use attachment::{clean_file_name, human_size, Attachment};
 pub use filter::Filter;
-pub use todo::{Todo, TodoId, TodoTitle, TodoTitleError};
+pub use timestamp::Timestamp;
+pub use todo::{NewTodo, Snapshot, Todo, TodoChange, TodoId, TodoTitle, TodoTitleError};
 pub use token::{NewToken, TokenName, TokenNameError, TokenView};

@@ -1,7 +1,9 @@
-//! A to-do and its parsed parts: the id and the title rules.
+//! A to-do and its parsed parts: the id, the title rules, and the changes a caller may ask for.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+use super::{Attachment, Timestamp};
 
 /// The database id of a to-do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -14,12 +16,57 @@ impl fmt::Display for TodoId {
     }
 }
 
-/// One to-do as the list shows it.
+/// One to-do: the one type from the database to the page, the island and the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Todo {
     pub id: TodoId,
     pub title: String,
     pub completed: bool,
+    /// Place in the list; lower comes first (ties by id).
+    pub order: i64,
+    /// The browser never needs these, so they stay out of what is sent to it.
+    #[serde(skip)]
+    pub created_at: Timestamp,
+    #[serde(skip)]
+    pub updated_at: Timestamp,
+}
+
+/// A to-do to add, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTodo {
+    pub title: TodoTitle,
+    pub completed: bool,
+    /// `None`: at the bottom of the list.
+    pub order: Option<i64>,
+}
+
+impl NewTodo {
+    /// Not done, at the bottom: what the page's "What needs to be done?" adds.
+    pub fn titled(title: TodoTitle) -> Self {
+        NewTodo {
+            title,
+            completed: false,
+            order: None,
+        }
+    }
+}
+
+/// Fields of a to-do to change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TodoChange {
+    pub title: Option<TodoTitle>,
+    pub completed: Option<bool>,
+    pub order: Option<i64>,
+}
+
+/// A user's whole list at one moment: what the page renders and what the island reloads when
+/// it has missed changes. `version` is the list's version when it was read (or older, never
+/// newer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub version: i64,
+    pub todos: Vec<Todo>,
+    pub attachments: Vec<Attachment>,
 }
 
 /// A title that is trimmed, not empty and at most [`TodoTitle::MAX_CHARS`] characters.

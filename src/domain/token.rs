@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 pub struct TokenView {
     pub id: i64,
     pub name: String,
-    /// RFC 3339, UTC.
+    /// RFC 3339, UTC, to the second (see [`super::Timestamp::rfc3339`]).
     pub created_at: String,
     pub last_used_at: Option<String>,
 }

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    app::Account,
+    components::account::Account,
     components::{
         account_bar::AccountBar,
         api_tokens::ApiTokens,

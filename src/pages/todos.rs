@@ -10,7 +10,7 @@ use crate::{
     domain::{Filter, TodoId},
     error::AppError,
     islands::todos::TodoApp,
-    server_fns::{attachments::list_attachments, todos::list_todos},
+    server_fns::todos::list_snapshot,
 };
 
 #[component]
@@ -24,9 +24,8 @@ pub fn TodosPage(filter: Filter) -> impl IntoView {
     });
     // A plain form post from this page that failed comes back with its error.
     let error = any_error_in_address();
-    // Both load at once; the page waits for both.
-    let todos = OnceResource::new(list_todos());
-    let attachments = OnceResource::new(list_attachments());
+    // The list, its attachments and its version, read together.
+    let snapshot = OnceResource::new(list_snapshot());
 
     view! {
         <Title text=filter.page_title() />
@@ -34,12 +33,9 @@ pub fn TodosPage(filter: Filter) -> impl IntoView {
             {move || {
                 let error = error.clone();
                 Suspend::new(async move {
-                    let (todos, attachments) = (todos.await, attachments.await);
-                    match todos.and_then(|todos| Ok((todos, attachments?))) {
-                        Ok((todos, attachments)) => {
-                            Either::Left(
-                                view! { <TodoApp filter todos attachments editing error /> },
-                            )
+                    match snapshot.await {
+                        Ok(snapshot) => {
+                            Either::Left(view! { <TodoApp filter snapshot editing error /> })
                         }
                         Err(err) => Either::Right(view! { <LoadFailed err /> }),
                     }

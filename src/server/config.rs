@@ -2,14 +2,18 @@
 
 use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
-use super::telemetry::LogFormat;
+use super::{auth::TrustedProxies, telemetry::LogFormat};
 
 /// Tick: a to-do list you host yourself.
 #[derive(Parser, Debug, Clone)]
 #[command(name = "tick", version, about)]
 pub struct Config {
+    /// What to do; without one, serve.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on.
     #[arg(long, env = "TICK_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
@@ -52,9 +56,15 @@ pub struct Config {
     #[arg(long, env = "TICK_MAX_FILES_PER_UPLOAD", default_value_t = 10)]
     pub max_files_per_upload: usize,
 
-    /// Mark the session cookie `Secure`: turn on when Tick is served over HTTPS.
+    /// Mark the session cookie `Secure` (and name it `__Host-tick_session`) and send
+    /// `Strict-Transport-Security`: for HTTPS. On by itself when `--public-url` is https.
     #[arg(long, env = "TICK_SECURE_COOKIE", default_value_t = false)]
     pub secure_cookie: bool,
+
+    /// Reverse proxies whose `X-Forwarded-For` is believed, as CIDRs or addresses
+    /// (`127.0.0.1,10.0.0.0/8`). Default: none; the client is the TCP peer.
+    #[arg(long, env = "TICK_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
 
     /// A session ends after this long without a request (`90s`, `30m`, `12h`, `14d`).
     #[arg(long, env = "TICK_SESSION_IDLE", default_value = "14d")]
@@ -64,17 +74,32 @@ pub struct Config {
     #[arg(long, env = "TICK_SESSION_MAX_AGE", default_value = "30d")]
     pub session_max_age: Span,
 
-    /// Failed log-ins allowed per username in each throttle window; more get 429.
+    /// Failed log-ins allowed per username from one client network (an IPv4 address or an
+    /// IPv6 /64); then 429, for a wait that doubles with each further failure.
     #[arg(long, env = "TICK_LOGIN_FAILURES_PER_USER", default_value_t = 5)]
     pub login_failures_per_user: u32,
 
-    /// Failed log-ins allowed per client address in each throttle window; more get 429.
+    /// Failed log-ins allowed per username from all networks together in each window: a
+    /// ceiling against guessing from many places, high enough that no one network can lock
+    /// an account out.
+    #[arg(long, env = "TICK_LOGIN_CEILING_PER_USER", default_value_t = 100)]
+    pub login_ceiling_per_user: u32,
+
+    /// Failed log-ins allowed per client network in each window, whatever the usernames.
     #[arg(long, env = "TICK_LOGIN_FAILURES_PER_ADDRESS", default_value_t = 20)]
     pub login_failures_per_address: u32,
 
-    /// The log-in throttle window.
+    /// The log-in throttle window: failures older than this are forgotten (the longest wait).
     #[arg(long, env = "TICK_LOGIN_WINDOW", default_value = "15m")]
     pub login_window: Span,
+
+    /// New accounts allowed per client network and hour; 0 turns the limit off.
+    #[arg(long, env = "TICK_SIGNUPS_PER_ADDRESS", default_value_t = 10)]
+    pub signups_per_address: u32,
+
+    /// Password checks (log-ins, sign-ups, password changes) waiting at once; beyond this, 503.
+    #[arg(long, env = "TICK_HASH_QUEUE", default_value_t = 64)]
+    pub hash_queue: usize,
 
     /// Memory for rendered to-do pages, served again until the user's list changes.
     #[arg(long, env = "TICK_PAGE_CACHE_SIZE", default_value = "32MiB")]
@@ -83,6 +108,56 @@ pub struct Config {
     /// Render every page afresh (no page cache).
     #[arg(long, env = "TICK_NO_PAGE_CACHE", default_value_t = false)]
     pub no_page_cache: bool,
+
+    /// Open live-update streams (`/events`) allowed per user; more get 429.
+    #[arg(long, env = "TICK_MAX_STREAMS_PER_USER", default_value_t = 16)]
+    pub max_streams_per_user: usize,
+
+    /// The longest a client may take to send a request's headers.
+    #[arg(long, env = "TICK_HEADER_READ_TIMEOUT", default_value = "10s")]
+    pub header_read_timeout: Span,
+
+    /// How long an idle keep-alive connection stays open.
+    #[arg(long, env = "TICK_KEEP_ALIVE_TIMEOUT", default_value = "60s")]
+    pub keep_alive_timeout: Span,
+
+    /// The longest an ordinary request (a page, a form, an API call) may take; then 408.
+    /// Uploads, downloads and event streams are bounded by progress instead.
+    #[arg(long, env = "TICK_REQUEST_TIMEOUT", default_value = "30s")]
+    pub request_timeout: Span,
+
+    /// An upload that sends nothing for this long is dropped (a slow but moving one is not).
+    #[arg(long, env = "TICK_UPLOAD_IDLE_TIMEOUT", default_value = "30s")]
+    pub upload_idle_timeout: Span,
+
+    /// Open connections at most; beyond this, new connections wait to be accepted.
+    #[arg(long, env = "TICK_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// After SIGTERM, how long requests in flight may take to finish before they are cut.
+    #[arg(long, env = "TICK_SHUTDOWN_TIMEOUT", default_value = "30s")]
+    pub shutdown_timeout: Span,
+
+    /// How long to wait for a database connection (and, on SQLite, for another process's
+    /// write lock) before answering 503.
+    #[arg(long, env = "TICK_DB_ACQUIRE_TIMEOUT", default_value = "2s")]
+    pub db_acquire_timeout: Span,
+
+    /// The longest one statement may run on PostgreSQL (`statement_timeout`).
+    #[arg(long, env = "TICK_DB_STATEMENT_TIMEOUT", default_value = "10s")]
+    pub db_statement_timeout: Span,
+}
+
+/// What `tick` can do besides serving.
+#[derive(Subcommand, Debug, Clone)]
+pub enum Command {
+    /// Serve (the default).
+    Serve,
+    /// Write a consistent copy of a live SQLite database and its attachments to PATH (a new
+    /// directory). For PostgreSQL, use pg_dump (see the README).
+    Backup { path: PathBuf },
+    /// Bring a backup made by `tick backup` into `--data-dir` (which must hold no database).
+    Restore { path: PathBuf },
 }
 
 /// The whole number `s` starts with, and the rest (its unit); `None` without such a number.
@@ -170,6 +245,15 @@ impl fmt::Debug for DatabaseUrl {
 }
 
 impl Config {
+    /// Whether Tick is served over HTTPS: `--secure-cookie`, or an https `--public-url`.
+    pub fn https(&self) -> bool {
+        self.secure_cookie
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"))
+    }
+
     /// The configured database URL, or the default SQLite file (creating its directory).
     pub fn database_url(&self) -> anyhow::Result<String> {
         match &self.database_url {
@@ -197,8 +281,26 @@ mod tests {
         assert_eq!(config.addr.port(), 3000);
         assert_eq!(config.data_dir, PathBuf::from("data"));
         assert!(!config.secure_cookie);
+        assert!(!config.https());
+        assert!(config.command.is_none());
         assert_eq!(config.session_idle.0, Duration::from_secs(14 * 24 * 3600));
         assert_eq!(config.login_window.0, Duration::from_secs(15 * 60));
+    }
+
+    #[test]
+    fn an_https_public_url_means_secure_defaults() {
+        let config = Config::try_parse_from(["tick", "--public-url", "https://tick.example"]);
+        assert!(config.unwrap().https());
+        let plain = Config::try_parse_from(["tick", "--public-url", "http://127.0.0.1:3000"]);
+        assert!(!plain.unwrap().https());
+    }
+
+    #[test]
+    fn backup_and_restore_are_subcommands() {
+        let config = Config::try_parse_from(["tick", "backup", "/tmp/b"]).unwrap();
+        assert!(matches!(config.command, Some(Command::Backup { .. })));
+        let config = Config::try_parse_from(["tick", "--data-dir", "d", "restore", "b"]).unwrap();
+        assert!(matches!(config.command, Some(Command::Restore { .. })));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use flate2::{Compress, CompressError, Compression, FlushCompress};
 use crate::{
     domain::Filter,
     error::AppError,
-    server::{auth::session::CurrentUser, security, startup::AppState},
+    server::{auth::session::CurrentUser, security, state::AppState},
 };
 
 /// Says whether a page came from memory (`hit`) or was rendered (`miss`).
@@ -282,7 +282,7 @@ fn cacheable(request: &Request) -> Option<(Key, i64)> {
 
 /// Serves a kept page when it is current; otherwise renders, and keeps what can be kept.
 pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(cache) = state.page_cache.as_deref() else {
+    let Some(cache) = state.page_cache.as_ref() else {
         return next.run(request).await;
     };
     let Some((key, version)) = cacheable(&request) else {

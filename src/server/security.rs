@@ -2,7 +2,7 @@
 //! headers on every response (a nonce-based Content-Security-Policy on pages).
 
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{header, HeaderMap, HeaderValue, Uri},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -94,10 +94,17 @@ pub fn nonce_of_policy(policy: &HeaderValue) -> Option<&str> {
     rest.split_once('\'').map(|(nonce, _)| nonce)
 }
 
-/// Adds the headers every response should carry, keeping any a handler chose itself.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Adds the headers every response should carry, keeping any a handler chose itself. Over
+/// HTTPS (`https`), also `Strict-Transport-Security`: browsers then never try plain HTTP.
+pub async fn security_headers(State(https): State<bool>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     add_security_headers(response.headers_mut());
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     response
 }
 

@@ -1,61 +1,65 @@
-//! Server functions for the to-do list. Each acts for the signed-in user only.
+//! Server functions for the to-do list: who is asking → parse → `services::todos` → reply.
+//! Each acts for the signed-in user only.
 
 use leptos::prelude::*;
 
 use crate::{
-    domain::{Filter, Todo, TodoId},
+    domain::{Filter, Snapshot, Todo, TodoId},
     error::AppError,
 };
 
 #[cfg(feature = "ssr")]
 use crate::{
-    domain::TodoTitle,
-    server::{
-        auth::require_user,
-        db::{todos, Db},
-        startup::Collector,
-    },
+    domain::{NewTodo, TodoChange, TodoTitle},
+    server::{auth::require_user, services::todos, state::AppState},
 };
 
 /// Every to-do, in order.
 #[server(prefix = "/fn", endpoint = "todos/list")]
 pub async fn list_todos() -> Result<Vec<Todo>, AppError> {
     let user = require_user()?.id;
-    let db = Db::from_context()?;
-    Ok(todos::list(&db, user).await?)
+    todos::list(&AppState::from_context()?, user, Default::default()).await
+}
+
+/// The whole list with its attachments and version: the page renders it, and the island
+/// reloads it when it may have missed changes.
+#[server(prefix = "/fn", endpoint = "todos/snapshot")]
+pub async fn list_snapshot() -> Result<Snapshot, AppError> {
+    let user = require_user()?.id;
+    todos::snapshot(&AppState::from_context()?, user).await
 }
 
 /// Adds a to-do at the bottom of the list.
 #[server(prefix = "/fn", endpoint = "todos/add")]
 pub async fn add_todo(title: String) -> Result<Todo, AppError> {
     let user = require_user()?.id;
-    let title = TodoTitle::parse(&title)?;
-    let db = Db::from_context()?;
-    Ok(todos::insert(&db, user, &title).await?)
+    let new = NewTodo::titled(TodoTitle::parse(&title)?);
+    todos::add(&AppState::from_context()?, user, new).await
 }
 
 /// Marks one to-do done (or not done).
 #[server(prefix = "/fn", endpoint = "todos/set_completed")]
 pub async fn set_completed(id: TodoId, completed: bool) -> Result<Todo, AppError> {
     let user = require_user()?.id;
-    let db = Db::from_context()?;
-    todos::set_completed(&db, user, id, completed)
-        .await?
-        .ok_or(AppError::NotFound)
+    let change = TodoChange {
+        completed: Some(completed),
+        ..TodoChange::default()
+    };
+    todos::change(&AppState::from_context()?, user, id, change).await
 }
 
 /// Marks every to-do done (or not done).
 #[server(prefix = "/fn", endpoint = "todos/set_all_completed")]
 pub async fn set_all_completed(completed: bool) -> Result<u64, AppError> {
     let user = require_user()?.id;
-    let db = Db::from_context()?;
-    Ok(todos::set_all_completed(&db, user, completed).await?)
+    todos::set_all_completed(&AppState::from_context()?, user, completed).await
 }
 
-/// Renames a to-do; an empty title deletes it (TodoMVC). Returns the to-do, or `None` if deleted.
+/// Renames a to-do. Returns the to-do, or `None` when it was deleted.
 ///
-/// `back_to` is sent by the page-reload edit form: on success the browser is sent back to that
-/// list, closing the form.
+/// Where the UI differs from the API on purpose: in the TodoMVC editor an empty title deletes
+/// the to-do (the API answers 422 instead). `back_to` is sent by the page-reload edit form: on
+/// success the browser is sent back to that list, closing the form.
 #[server(prefix = "/fn", endpoint = "todos/edit")]
 pub async fn edit_todo(
     id: TodoId,
@@ -63,19 +67,16 @@ pub async fn edit_todo(
     back_to: Option<Filter>,
 ) -> Result<Option<Todo>, AppError> {
     let user = require_user()?.id;
-    let db = Db::from_context()?;
+    let state = AppState::from_context()?;
     let edited = if title.trim().is_empty() {
-        if !todos::delete(&db, user, id).await? {
-            return Err(AppError::NotFound);
-        }
-        Collector::wake_from_context();
+        todos::delete(&state, user, id).await?;
         None
     } else {
-        let title = TodoTitle::parse(&title)?;
-        let todo = todos::set_title(&db, user, id, &title)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        Some(todo)
+        let change = TodoChange {
+            title: Some(TodoTitle::parse(&title)?),
+            ..TodoChange::default()
+        };
+        Some(todos::change(&state, user, id, change).await?)
     };
     if let Some(filter) = back_to {
         leptos_axum::redirect(filter.path());
@@ -87,21 +88,12 @@ pub async fn edit_todo(
 #[server(prefix = "/fn", endpoint = "todos/delete")]
 pub async fn delete_todo(id: TodoId) -> Result<(), AppError> {
     let user = require_user()?.id;
-    let db = Db::from_context()?;
-    if todos::delete(&db, user, id).await? {
-        Collector::wake_from_context();
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    todos::delete(&AppState::from_context()?, user, id).await
 }
 
 /// Deletes every completed to-do; returns how many went.
 #[server(prefix = "/fn", endpoint = "todos/clear_completed")]
 pub async fn clear_completed() -> Result<u64, AppError> {
     let user = require_user()?.id;
-    let db = Db::from_context()?;
-    let deleted = todos::delete_completed(&db, user).await?;
-    Collector::wake_from_context();
-    Ok(deleted)
+    todos::delete_many(&AppState::from_context()?, user, true).await
 }

@@ -36,6 +36,7 @@ both_backends!(
     idle_sessions_expire,
     sessions_expire_at_their_maximum_age,
     secure_cookie_setting,
+    an_https_public_url_makes_cookies_secure,
     foundation_todos_go_to_the_first_account,
 );
 
@@ -53,7 +54,9 @@ fn session_cookie(response: &Response) -> Option<String> {
         .get_all(header::SET_COOKIE)
         .iter()
         .map(|value| value.to_str().unwrap().to_owned())
-        .find(|cookie| cookie.starts_with("tick_session="))
+        .find(|cookie| {
+            cookie.starts_with("tick_session=") || cookie.starts_with("__Host-tick_session=")
+        })
 }
 
 fn cookie_value(set_cookie: &str) -> String {
@@ -643,7 +646,36 @@ async fn secure_cookie_setting(backend: crate::helpers::Backend) {
     let (response, _) = app.log_in(&app.username, PASSWORD).await;
     let cookie = session_cookie(&response).unwrap();
     assert!(cookie.split(';').any(|a| a.trim() == "Secure"), "{cookie}");
+    // Over HTTPS the cookie is a `__Host-` cookie, and browsers are told to stay on HTTPS.
+    assert!(cookie.starts_with("__Host-tick_session="), "{cookie}");
+    assert!(response.headers()[header::STRICT_TRANSPORT_SECURITY]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age="),);
     app.stop().await;
+}
+
+/// An https `--public-url` means HTTPS: secure cookies and HSTS without `--secure-cookie`;
+/// plain HTTP development has neither.
+async fn an_https_public_url_makes_cookies_secure(backend: crate::helpers::Backend) {
+    let app = spawn_app_with(backend, &["--public-url", "https://tick.example"]).await;
+    let (response, _) = app.log_in(&app.username, PASSWORD).await;
+    let cookie = session_cookie(&response).unwrap();
+    assert!(cookie.starts_with("__Host-tick_session="), "{cookie}");
+    assert!(cookie.split(';').any(|a| a.trim() == "Secure"), "{cookie}");
+    assert!(response
+        .headers()
+        .contains_key(header::STRICT_TRANSPORT_SECURITY));
+    app.stop().await;
+
+    let plain = crate::helpers::spawn_app(backend).await;
+    let (response, _) = plain.log_in(&plain.username, PASSWORD).await;
+    let cookie = session_cookie(&response).unwrap();
+    assert!(cookie.starts_with("tick_session="), "{cookie}");
+    assert!(!response
+        .headers()
+        .contains_key(header::STRICT_TRANSPORT_SECURITY));
+    plain.stop().await;
 }
 
 async fn foundation_todos_go_to_the_first_account(backend: crate::helpers::Backend) {

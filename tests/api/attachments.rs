@@ -544,28 +544,52 @@ async fn through_the_api(app: &TestApp) {
     assert!(eventually(|| stored_files(app).is_empty()).await);
 }
 
+/// Sets a file's modification time to `age` ago.
+fn age(path: &std::path::Path, age: std::time::Duration) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - age)
+        .unwrap();
+}
+
 /// What a killed server can leave: a half-written upload in `tmp/`, and a file moved into
-/// place whose row was never committed. The next start removes both and keeps real files.
+/// place whose row was never committed. The next start removes both once they are older than
+/// the grace period (another process may be uploading them right now), keeps real files, and
+/// never touches what Tick did not make (`lost+found`, a stray folder or file).
 async fn a_restart_cleans_up_after_a_crash(backend: crate::helpers::Backend) {
     let app = spawn_app(backend).await;
     let todo = app.add("survivor").await;
     let (_, stored) = upload(&app, &todo, vec![("keep.txt", b"keep me".to_vec())]).await;
     let kept = stored_files(&app);
     let attachments_dir = app.data_path().join("attachments");
-    std::fs::write(attachments_dir.join("tmp").join("0badc0de.part"), b"half").unwrap();
-    std::fs::write(
-        attachments_dir
-            .join("files")
-            .join("0123456789abcdef0123456789abcdef"),
-        b"orphan",
-    )
-    .unwrap();
-    assert_eq!(stored_files(&app).len(), 2);
+    let (tmp, files) = (attachments_dir.join("tmp"), attachments_dir.join("files"));
+    let two_hours = std::time::Duration::from_secs(2 * 60 * 60);
+    let stale_upload = tmp.join("0badc0de0badc0de0badc0de0badc0de.part");
+    std::fs::write(&stale_upload, b"half").unwrap();
+    age(&stale_upload, two_hours);
+    let fresh_upload = tmp.join("feedfacefeedfacefeedfacefeedface.part");
+    std::fs::write(&fresh_upload, b"in progress elsewhere").unwrap();
+    let orphan = files.join("0123456789abcdef0123456789abcdef");
+    std::fs::write(&orphan, b"orphan").unwrap();
+    age(&orphan, two_hours);
+    let fresh_orphan = files.join("fedcba9876543210fedcba9876543210");
+    std::fs::write(&fresh_orphan, b"being recorded elsewhere").unwrap();
+    // Not Tick's: left alone, and no reason to fail.
+    std::fs::create_dir(tmp.join("lost+found")).unwrap();
+    std::fs::write(files.join("README.txt"), b"a note").unwrap();
+    age(&files.join("README.txt"), two_hours);
     let owner = app.username.clone();
 
     let app = restart(app).await;
-    assert_eq!(stored_files(&app), kept);
-    assert_eq!(staged_files(&app), 0);
+    assert!(!stale_upload.exists() && !orphan.exists());
+    assert!(fresh_upload.exists() && fresh_orphan.exists());
+    assert!(tmp.join("lost+found").is_dir() && files.join("README.txt").exists());
+    let mut expected = kept.clone();
+    expected.extend([
+        "README.txt".to_owned(),
+        "fedcba9876543210fedcba9876543210".to_owned(),
+    ]);
+    expected.sort();
+    assert_eq!(stored_files(&app), expected);
     let url = app.url(&format!("/attachments/{}", stored[0]["id"]));
     let (_, client) = app.log_in(&owner, crate::helpers::PASSWORD).await;
     let body = client.get(&url).send().await.unwrap().text().await.unwrap();

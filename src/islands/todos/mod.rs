@@ -15,7 +15,7 @@ mod upload;
 use leptos::prelude::*;
 
 use crate::{
-    domain::{Attachment, Filter, Todo, TodoId},
+    domain::{Filter, Snapshot, TodoId},
     islands::Hydrated,
 };
 
@@ -29,12 +29,11 @@ use self::{
 #[island]
 pub fn TodoApp(
     filter: Filter,
-    todos: Vec<Todo>,
-    attachments: Vec<Attachment>,
+    snapshot: Snapshot,
     editing: Option<TodoId>,
     error: Option<String>,
 ) -> impl IntoView {
-    let store = TodoStore::new(filter, todos, attachments, editing, error);
+    let store = TodoStore::new(filter, snapshot, editing, error);
     let hydrated = Hydrated::watch();
     // Back and Forward between filters.
     let on_history = window_event_listener(leptos::ev::popstate, move |_| store.follow_address());

@@ -6,7 +6,7 @@ use std::{future::Future, pin::Pin};
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
-    domain::{Attachment, Filter, Todo, TodoId, TodoTitle},
+    domain::{Attachment, Filter, Snapshot, Todo, TodoId, TodoTitle},
     error::AppError,
     islands::browser,
     server_fns::attachments::delete_attachment,
@@ -54,15 +54,14 @@ pub struct TodoStore {
 impl TodoStore {
     pub fn new(
         filter: Filter,
-        todos: Vec<Todo>,
-        attachments: Vec<Attachment>,
+        snapshot: Snapshot,
         editing: Option<TodoId>,
         error: Option<String>,
     ) -> Self {
         TodoStore {
             filter: RwSignal::new(filter),
-            list: RwSignal::new(todos.into_iter().map(Entry::new).collect()),
-            attachments: RwSignal::new(attachments),
+            list: RwSignal::new(snapshot.todos.into_iter().map(Entry::new).collect()),
+            attachments: RwSignal::new(snapshot.attachments),
             edit_in_address: StoredValue::new(editing),
             pending: RwSignal::new(0),
             error: RwSignal::new(error),

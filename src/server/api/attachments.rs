@@ -5,7 +5,7 @@ use axum::{
     extract::{DefaultBodyLimit, Multipart, Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Json, Router,
 };
 use serde::Serialize;
@@ -15,11 +15,7 @@ use utoipa::ToSchema;
 use crate::{
     domain::{Attachment, TodoId, UserId},
     error::AppError,
-    server::{
-        attachments::{receive, serve, Failure},
-        db::{attachments, todos},
-        startup::AppState,
-    },
+    server::{attachments::serve, db::attachments::Stored, services::attachments, state::AppState},
 };
 
 use super::{
@@ -57,14 +53,22 @@ impl ApiAttachment {
     }
 }
 
-/// The routes, with the upload limits instead of the API's small body limit.
-pub fn router(state: AppState, upload_limit: usize) -> Router {
+/// List, download and delete.
+pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/api/v1/todos/{id}/attachments", get(list).post(upload))
+        .route("/api/v1/todos/{id}/attachments", get(list))
         .route(
             "/api/v1/todos/{id}/attachments/{attachment}",
             get(download).delete(delete),
         )
+        .with_state(state)
+}
+
+/// Upload, with the upload limits instead of the API's small body limit.
+pub fn upload_router(state: AppState) -> Router {
+    let upload_limit = state.file_limits.request_limit();
+    Router::new()
+        .route("/api/v1/todos/{id}/attachments", post(upload))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(upload_limit))
         .with_state(state)
@@ -80,12 +84,9 @@ async fn find(
     state: &AppState,
     user: UserId,
     (todo, attachment): (String, String),
-) -> Result<attachments::Stored, ApiError> {
+) -> Result<Stored, ApiError> {
     let (todo, attachment) = (id(&todo)?, id(&attachment)?);
-    attachments::get(&state.db, user, attachment)
-        .await?
-        .filter(|stored| stored.todo_id == todo)
-        .ok_or_else(|| AppError::AttachmentNotFound.into())
+    Ok(attachments::get(state, user, attachment, Some(TodoId(todo))).await?)
 }
 
 /// A to-do's attachments, oldest first.
@@ -108,10 +109,7 @@ pub async fn list(
     Path(todo): Path<String>,
 ) -> Result<Json<Vec<ApiAttachment>>, ApiError> {
     let todo = TodoId(id(&todo)?);
-    todos::record(&state.db, user, todo)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let listed = attachments::for_todo(&state.db, user, todo).await?;
+    let listed = attachments::list_for_todo(&state, user, todo).await?;
     Ok(Json(
         listed
             .into_iter()
@@ -145,16 +143,12 @@ pub async fn upload(
 ) -> Result<Response, ApiError> {
     let todo = TodoId(id(&todo)?);
     let multipart = multipart.map_err(|_| ApiError::UnsupportedMediaType)?;
-    match receive(&state, user, todo, multipart).await {
-        Ok(stored) => {
-            let body: Vec<ApiAttachment> = stored
-                .into_iter()
-                .map(|a| ApiAttachment::new(a, &base))
-                .collect();
-            Ok((StatusCode::CREATED, Json(body)).into_response())
-        }
-        Err(Failure(err)) => Err(err.into()),
-    }
+    let stored = attachments::upload(&state, user, todo, multipart).await?;
+    let body: Vec<ApiAttachment> = stored
+        .into_iter()
+        .map(|a| ApiAttachment::new(a, &base))
+        .collect();
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 /// The file itself, as a download; `Range` and `If-None-Match` work.
@@ -207,10 +201,6 @@ pub async fn delete(
     Path(path): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let stored = find(&state, user, path).await?;
-    if attachments::delete(&state.db, user, stored.id).await? {
-        state.collector.wake();
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(AppError::AttachmentNotFound.into())
-    }
+    attachments::delete(&state, user, stored.id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

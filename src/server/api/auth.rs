@@ -7,12 +7,7 @@ use axum::{
 
 use crate::{
     domain::UserId,
-    server::{
-        auth::{api_token, CurrentUser},
-        db::tokens,
-        security,
-        startup::AppState,
-    },
+    server::{auth::CurrentUser, security, services::tokens, state::AppState},
 };
 
 use super::error::ApiError;
@@ -31,9 +26,8 @@ impl FromRequestParts<AppState> for ApiUser {
                 .ok()
                 .and_then(|value| value.strip_prefix("Bearer "))
                 .map(str::trim)
-                .filter(|token| token.starts_with(api_token::PREFIX))
                 .ok_or(ApiError::BadToken)?;
-            return tokens::authenticate(&state.db, &api_token::hash(token))
+            return tokens::authenticate(state, token)
                 .await?
                 .map(ApiUser)
                 .ok_or(ApiError::BadToken);
@@ -61,7 +55,7 @@ impl FromRequestParts<AppState> for BaseUrl {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(public) = &state.public_url {
+        if let Some(public) = &state.settings.public_url {
             return Ok(BaseUrl(public.trim_end_matches('/').to_owned()));
         }
         let host = parts

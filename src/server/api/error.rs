@@ -10,10 +10,10 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use serde::{de::DeserializeOwned, Serialize};
-use utoipa::ToSchema;
+use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+pub use crate::error::{ErrorBody, ErrorDetail};
 
 /// Everything an API call can fail with.
 #[derive(Debug)]
@@ -43,23 +43,6 @@ pub enum ApiError {
     },
 }
 
-/// The body of every error answer.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable, for programs: `not_found`, `unauthorized`, `invalid`, `malformed_json`, …
-    pub code: &'static str,
-    /// For people.
-    pub message: String,
-    /// For 422: which fields broke which rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<BTreeMap<&'static str, String>>,
-}
-
 impl ApiError {
     /// A 422 naming the one field at fault.
     pub fn field(field: &'static str, message: impl Into<String>) -> Self {
@@ -71,8 +54,8 @@ impl ApiError {
     }
 
     fn parts(self) -> (StatusCode, ErrorDetail) {
-        let detail = |code, message: String| ErrorDetail {
-            code,
+        let detail = |code: &str, message: String| ErrorDetail {
+            code: code.to_owned(),
             message,
             fields: None,
         };
@@ -128,9 +111,14 @@ impl ApiError {
             ApiError::Invalid { message, fields } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorDetail {
-                    code: "invalid",
+                    code: "invalid".to_owned(),
                     message,
-                    fields: (!fields.is_empty()).then_some(fields),
+                    fields: (!fields.is_empty()).then(|| {
+                        fields
+                            .into_iter()
+                            .map(|(field, rule)| (field.to_owned(), rule))
+                            .collect()
+                    }),
                 },
             ),
         }
@@ -143,12 +131,6 @@ impl From<AppError> for ApiError {
             AppError::Unauthorized => ApiError::MissingCredentials,
             other => ApiError::App(other),
         }
-    }
-}
-
-impl From<sqlx::Error> for ApiError {
-    fn from(err: sqlx::Error) -> Self {
-        ApiError::App(err.into())
     }
 }
 

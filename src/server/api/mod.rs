@@ -17,13 +17,19 @@ use axum::{
 use tower_http::cors::{Any, CorsLayer};
 use utoipa::OpenApi as _;
 
-use crate::server::startup::AppState;
+use crate::server::state::AppState;
 
 pub use error::{json_payload_too_large, ApiError};
 
-/// The attachment routes (full paths), which take uploads bigger than the API's body limit.
-pub fn attachments_router(state: AppState, upload_limit: usize) -> Router {
-    attachments::router(state, upload_limit).layer(cors())
+/// The attachment routes that stream no request body (full paths): list, download, delete.
+pub fn attachments_router(state: AppState) -> Router {
+    attachments::router(state).layer(cors())
+}
+
+/// The attachment upload route (full path), which takes uploads bigger than the API's body
+/// limit.
+pub fn attachments_upload_router(state: AppState) -> Router {
+    attachments::upload_router(state).layer(cors())
 }
 
 /// Token clients run on other origins. `*` never comes with credentials, so another site's

@@ -10,12 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    domain::{TodoId, TodoTitle},
+    domain::{NewTodo as NewTodoInput, Todo, TodoChange, TodoId, TodoTitle},
     error::AppError,
-    server::{
-        db::{rfc3339, todos, todos::TodoRecord},
-        startup::AppState,
-    },
+    server::{db::todos::Query as ListQuery, services::todos, state::AppState},
 };
 
 use super::{
@@ -39,15 +36,15 @@ pub struct ApiTodo {
 }
 
 impl ApiTodo {
-    fn new(record: TodoRecord, base: &BaseUrl) -> Self {
+    fn new(todo: Todo, base: &BaseUrl) -> Self {
         ApiTodo {
-            url: format!("{}/api/v1/todos/{}", base.0, record.id),
-            id: record.id,
-            title: record.title,
-            completed: record.completed,
-            order: record.position,
-            created_at: rfc3339(&record.created_at),
-            updated_at: rfc3339(&record.updated_at),
+            url: format!("{}/api/v1/todos/{}", base.0, todo.id),
+            id: todo.id.0,
+            title: todo.title,
+            completed: todo.completed,
+            order: todo.order,
+            created_at: todo.created_at.rfc3339(),
+            updated_at: todo.updated_at.rfc3339(),
         }
     }
 }
@@ -123,11 +120,16 @@ pub async fn list(
     if offset < 0 {
         return Err(ApiError::BadQuery("offset must not be negative".into()));
     }
-    let records = todos::records(&state.db, user, params.completed, params.limit, offset).await?;
+    let query = ListQuery {
+        completed: params.completed,
+        limit: params.limit,
+        offset,
+    };
+    let listed = todos::list(&state, user, query).await?;
     Ok(Json(
-        records
+        listed
             .into_iter()
-            .map(|r| ApiTodo::new(r, &base))
+            .map(|todo| ApiTodo::new(todo, &base))
             .collect(),
     ))
 }
@@ -155,16 +157,12 @@ pub async fn create(
     axum::extract::State(state): axum::extract::State<AppState>,
     ApiJson(new): ApiJson<NewTodo>,
 ) -> Result<Response, ApiError> {
-    let title = title(&new.title)?;
-    let record = todos::create_record(
-        &state.db,
-        user,
-        &title,
-        new.completed.unwrap_or(false),
-        new.order,
-    )
-    .await?;
-    let todo = ApiTodo::new(record, &base);
+    let new = NewTodoInput {
+        title: title(&new.title)?,
+        completed: new.completed.unwrap_or(false),
+        order: new.order,
+    };
+    let todo = ApiTodo::new(todos::add(&state, user, new).await?, &base);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, todo.url.clone())],
@@ -188,8 +186,7 @@ pub async fn delete_all(
     ApiUser(user): ApiUser,
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<StatusCode, ApiError> {
-    todos::delete_all(&state.db, user).await?;
-    state.collector.wake();
+    todos::delete_many(&state, user, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -213,10 +210,10 @@ pub async fn get_one(
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Result<Json<ApiTodo>, ApiError> {
     let id = todo_id(id)?;
-    let record = todos::record(&state.db, user, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(ApiTodo::new(record, &base)))
+    Ok(Json(ApiTodo::new(
+        todos::get(&state, user, id).await?,
+        &base,
+    )))
 }
 
 /// Changes any of title, completed and order.
@@ -245,18 +242,13 @@ pub async fn patch_one(
     ApiJson(patch): ApiJson<TodoPatch>,
 ) -> Result<Json<ApiTodo>, ApiError> {
     let id = todo_id(id)?;
-    let title = patch.title.as_deref().map(title).transpose()?;
-    let record = todos::update_record(
-        &state.db,
-        user,
-        id,
-        title.as_ref(),
-        patch.completed,
-        patch.order,
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(Json(ApiTodo::new(record, &base)))
+    let change = TodoChange {
+        title: patch.title.as_deref().map(title).transpose()?,
+        completed: patch.completed,
+        order: patch.order,
+    };
+    let todo = todos::change(&state, user, id, change).await?;
+    Ok(Json(ApiTodo::new(todo, &base)))
 }
 
 /// Deletes one to-do.
@@ -277,13 +269,8 @@ pub async fn delete_one(
     axum::extract::State(state): axum::extract::State<AppState>,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let id = todo_id(id)?;
-    if todos::delete(&state.db, user, id).await? {
-        state.collector.wake();
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(AppError::NotFound.into())
-    }
+    todos::delete(&state, user, todo_id(id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// An id that is not a number names no to-do: 404, like any other unknown id.

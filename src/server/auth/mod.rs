@@ -1,19 +1,23 @@
-//! Authentication: password hashing, log-in throttling, sessions, and the current user.
+//! Authentication: password hashing, throttles, sessions, the client's address, and who is
+//! asking in a server function.
 
 pub mod api_token;
+pub mod client;
 mod password;
+pub mod reveal;
 pub mod session;
 mod throttle;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::{extract::ConnectInfo, http::request::Parts};
+use axum::http::request::Parts;
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
+pub use client::{ClientAddr, TrustedProxies};
 pub use password::Hasher;
 pub use session::{CurrentUser, SessionSettings};
-pub use throttle::{LoginThrottle, ThrottleLimits};
+pub use throttle::{Attempt, LoginThrottle, SignUpThrottle, ThrottleLimits};
 
 use crate::error::AppError;
 
@@ -22,17 +26,8 @@ use crate::error::AppError;
 pub struct Auth {
     pub hasher: Hasher,
     pub throttle: LoginThrottle,
+    pub sign_ups: SignUpThrottle,
     pub sessions: SessionSettings,
-}
-
-impl Auth {
-    /// The auth services held in the Leptos context of this request.
-    pub fn from_context() -> Result<Self, AppError> {
-        use_context::<Auth>().ok_or_else(|| {
-            tracing::error!("no auth services in the request context");
-            AppError::Internal
-        })
-    }
 }
 
 fn request_parts() -> Result<Parts, AppError> {
@@ -42,7 +37,7 @@ fn request_parts() -> Result<Parts, AppError> {
     })
 }
 
-/// The signed-in user of this request, if any.
+/// The signed-in user of the request a server function answers, if any.
 pub fn current_user() -> Option<CurrentUser> {
     use_context::<Parts>()?
         .extensions
@@ -68,9 +63,11 @@ pub fn request_session() -> Result<Session, AppError> {
         })
 }
 
-/// The address of the client that sent this request (the TCP peer).
+/// The address of the client that sent this request (see [`client`]).
 pub fn client_address() -> Option<IpAddr> {
     let parts = use_context::<Parts>()?;
-    let ConnectInfo(addr) = parts.extensions.get::<ConnectInfo<SocketAddr>>()?;
-    Some(addr.ip())
+    parts
+        .extensions
+        .get::<ClientAddr>()
+        .map(|ClientAddr(ip)| *ip)
 }

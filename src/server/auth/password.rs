@@ -1,6 +1,9 @@
 //! Password hashing: argon2id with OWASP's parameters, on blocking threads, a bounded number at once.
 
-use std::sync::Arc;
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
 
 use anyhow::Context as _;
 use argon2::{
@@ -18,10 +21,13 @@ const LANES: u32 = 1;
 
 /// Hashes and checks passwords. Each hash takes tens of milliseconds of a core and 19 MiB, so
 /// they run on tokio's blocking threads, at most one per core at a time: a flood of log-ins
-/// queues here instead of stalling the threads that serve everything else.
+/// queues here instead of stalling the threads that serve everything else. The queue is
+/// bounded: beyond `max_queued` waiting (or running), a request is turned away at once.
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    queued: Arc<AtomicUsize>,
+    max_queued: usize,
     /// Checked when a username does not exist, so that answer takes as long as a wrong password.
     decoy_hash: Arc<str>,
 }
@@ -38,8 +44,20 @@ fn hash_now(password: &str) -> Result<String, argon2::password_hash::Error> {
         .to_string())
 }
 
+/// Takes a place in the queue for as long as it lives.
+struct Queued(Arc<AtomicUsize>);
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// How long a client turned away from a full queue is asked to wait.
+const BUSY_RETRY_SECS: u64 = 2;
+
 impl Hasher {
-    pub async fn new() -> anyhow::Result<Self> {
+    pub async fn new(max_queued: usize) -> anyhow::Result<Self> {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let decoy = tokio::task::spawn_blocking(|| hash_now("a password nobody has"))
             .await
@@ -47,6 +65,8 @@ impl Hasher {
             .map_err(|err| anyhow::anyhow!("hashing the decoy password: {err}"))?;
         Ok(Self {
             permits: Arc::new(Semaphore::new(cores)),
+            queued: Arc::default(),
+            max_queued: max_queued.max(1),
             decoy_hash: decoy.into(),
         })
     }
@@ -84,6 +104,14 @@ impl Hasher {
         &self,
         work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T, AppError> {
+        let queued = Queued(self.queued.clone());
+        if self.queued.fetch_add(1, Ordering::AcqRel) >= self.max_queued {
+            drop(queued);
+            tracing::warn!("password hashing queue is full: turned a request away");
+            return Err(AppError::Busy {
+                retry_after_secs: BUSY_RETRY_SECS,
+            });
+        }
         let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
         tokio::task::spawn_blocking(work)
             .await
@@ -102,7 +130,7 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_with_argon2id_and_owasp_parameters() {
-        let hasher = Hasher::new().await.unwrap();
+        let hasher = Hasher::new(8).await.unwrap();
         let hash = hasher.hash(&password("correct horse")).await.unwrap();
         assert!(
             hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
@@ -120,15 +148,38 @@ mod tests {
 
     #[tokio::test]
     async fn every_hash_has_its_own_salt() {
-        let hasher = Hasher::new().await.unwrap();
+        let hasher = Hasher::new(8).await.unwrap();
         let first = hasher.hash(&password("same password")).await.unwrap();
         let second = hasher.hash(&password("same password")).await.unwrap();
         assert_ne!(first, second);
     }
 
     #[tokio::test]
+    async fn a_full_queue_turns_work_away_at_once() {
+        let hasher = Hasher::new(2).await.unwrap();
+        let busy: Vec<_> = (0..6)
+            .map(|_| {
+                let hasher = hasher.clone();
+                tokio::spawn(async move { hasher.hash(&password("correct horse")).await })
+            })
+            .collect();
+        let mut refused = 0;
+        for task in busy {
+            if let Err(AppError::Busy { .. }) = task.await.unwrap() {
+                refused += 1;
+            }
+        }
+        assert!(refused >= 1, "some were turned away");
+        assert_eq!(
+            hasher.queued.load(Ordering::Acquire),
+            0,
+            "every place was given back"
+        );
+    }
+
+    #[tokio::test]
     async fn an_unknown_user_never_matches() {
-        let hasher = Hasher::new().await.unwrap();
+        let hasher = Hasher::new(8).await.unwrap();
         assert!(!hasher
             .verify(&password("a password nobody has"), None)
             .await

@@ -22,12 +22,15 @@ use crate::{
     error::AppError,
     server::{
         db::{users, Db},
-        startup::AppState,
+        state::AppState,
     },
 };
 
-/// The session cookie's name.
+/// The session cookie's name over plain HTTP (development, or behind a proxy that says so).
 pub const COOKIE: &str = "tick_session";
+/// Its name over HTTPS: browsers accept a `__Host-` cookie only if it is `Secure`, for this
+/// host alone and for every path, so no other site or subdomain can set or shadow it.
+pub const SECURE_COOKIE: &str = "__Host-tick_session";
 /// The key under which a session holds its [`SignedIn`] record.
 const SIGNED_IN: &str = "signed_in";
 
@@ -38,8 +41,18 @@ pub struct SessionSettings {
     pub idle: Duration,
     /// A session ends this long after log-in, however active.
     pub max_age: Duration,
-    /// Mark the cookie `Secure` (only sent over HTTPS).
+    /// Mark the cookie `Secure` (only sent over HTTPS) and name it [`SECURE_COOKIE`].
     pub secure_cookie: bool,
+}
+
+impl SessionSettings {
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure_cookie {
+            SECURE_COOKIE
+        } else {
+            COOKIE
+        }
+    }
 }
 
 /// What a signed-in session stores. Times are Unix seconds.
@@ -68,41 +81,46 @@ fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Sessions in the database. On SQLite, loads use the read pool and writes the single writer.
+/// Sessions in the database: loads on the read pool, saves as updates of existing rows, the
+/// rest through tower-sessions' sqlx store (on SQLite, on the single writer).
 #[derive(Debug, Clone)]
-pub enum Store {
-    Sqlite {
-        read: SqliteStore,
-        write: SqliteStore,
-    },
+pub struct Store {
+    db: Db,
+    stores: Stores,
+}
+
+#[derive(Debug, Clone)]
+enum Stores {
+    Sqlite(SqliteStore),
     Postgres(PostgresStore),
 }
 
 impl Store {
     pub fn new(db: &Db) -> Self {
         const TABLE: &str = "sessions";
-        match db {
-            Db::Sqlite { read, write } => Store::Sqlite {
-                read: SqliteStore::new(read.clone())
+        let stores = match db {
+            Db::Sqlite { write, .. } => Stores::Sqlite(
+                SqliteStore::new(write.clone())
                     .with_table_name(TABLE)
                     .expect("a plain table name"),
-                write: SqliteStore::new(write.clone())
-                    .with_table_name(TABLE)
-                    .expect("a plain table name"),
-            },
-            Db::Postgres(pool) => Store::Postgres(
+            ),
+            Db::Postgres(pool) => Stores::Postgres(
                 PostgresStore::new(pool.clone())
                     .with_schema_name("public")
                     .and_then(|store| store.with_table_name(TABLE))
                     .expect("plain schema and table names"),
             ),
+        };
+        Store {
+            db: db.clone(),
+            stores,
         }
     }
 
     fn writer(&self) -> &dyn SessionStore {
-        match self {
-            Store::Sqlite { write, .. } => write,
-            Store::Postgres(store) => store,
+        match &self.stores {
+            Stores::Sqlite(store) => store,
+            Stores::Postgres(store) => store,
         }
     }
 
@@ -113,9 +131,9 @@ impl Store {
             let mut ticks = tokio::time::interval(period);
             loop {
                 ticks.tick().await;
-                let swept = match &store {
-                    Store::Sqlite { write, .. } => write.delete_expired().await,
-                    Store::Postgres(store) => store.delete_expired().await,
+                let swept = match &store.stores {
+                    Stores::Sqlite(store) => store.delete_expired().await,
+                    Stores::Postgres(store) => store.delete_expired().await,
                 };
                 if let Err(err) = swept {
                     tracing::warn!(error = %err, "could not delete expired sessions");
@@ -131,19 +149,72 @@ impl SessionStore for Store {
         self.writer().create(record).await
     }
 
+    /// Updates an existing session's row, never creating one: a request still in flight
+    /// when its session was ended (log-out, password change) must not bring it back. New
+    /// sessions (and new ids) come through `create`.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.writer().save(record).await
+        const SQL: &str = "UPDATE sessions SET data = $2, expiry_date = $3 WHERE id = $1";
+        let data = rmp_serde::to_vec(record)
+            .map_err(|err| session_store::Error::Encode(err.to_string()))?;
+        let mut tx = self.db.begin().await.map_err(backend)?;
+        crate::server::db::on!(tx.ex(), conn => {
+            sqlx::query(SQL)
+                .bind(record.id.to_string())
+                .bind(data)
+                .bind(record.expiry_date)
+                .execute(conn)
+                .await
+                .map(|_| ())
+        })
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Store::Sqlite { read, .. } => read.load(id).await,
-            Store::Postgres(store) => store.load(id).await,
-        }
+        const SQL: &str = "SELECT data FROM sessions WHERE id = $1 AND expiry_date > $2";
+        let mut conn = self.db.reader().await.map_err(backend)?;
+        let data: Option<Vec<u8>> = crate::server::db::on!(conn.ex(), conn => {
+            sqlx::query_scalar(SQL)
+                .bind(id.to_string())
+                .bind(time::OffsetDateTime::now_utc())
+                .fetch_optional(conn)
+                .await
+        })
+        .map_err(backend)?;
+        data.map(|data| {
+            rmp_serde::from_slice(&data)
+                .map_err(|err| session_store::Error::Decode(err.to_string()))
+        })
+        .transpose()
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         self.writer().delete(id).await
+    }
+}
+
+/// What a failed session operation says when the database is unreachable (see [`error`]).
+const UNAVAILABLE: &str = "the database is unavailable";
+
+fn backend(err: sqlx::Error) -> session_store::Error {
+    if crate::server::db::is_unavailable(&err) {
+        session_store::Error::Backend(UNAVAILABLE.to_owned())
+    } else {
+        session_store::Error::Backend(err.to_string())
+    }
+}
+
+/// A session failure as the client sees it: 503 when the database is unreachable (so the
+/// client may retry), 500 otherwise; the cause goes to the log.
+pub fn error(err: tower_sessions::session::Error) -> AppError {
+    match &err {
+        tower_sessions::session::Error::Store(session_store::Error::Backend(message))
+            if message == UNAVAILABLE =>
+        {
+            tracing::warn!("sessions: the database is unavailable");
+            AppError::Unavailable
+        }
+        _ => AppError::internal(err),
     }
 }
 
@@ -152,7 +223,7 @@ impl SessionStore for Store {
 pub fn layer(store: Store, settings: SessionSettings) -> SessionManagerLayer<Store> {
     let idle = time::Duration::try_from(settings.idle).unwrap_or(time::Duration::MAX);
     SessionManagerLayer::new(store)
-        .with_name(COOKIE)
+        .with_name(settings.cookie_name())
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
@@ -174,20 +245,49 @@ pub async fn resolve_user(
             request.extensions_mut().insert(user);
         }
         Ok(None) => {}
+        Err(err) if crate::server::forms::accepts_html(request.headers()) => {
+            return crate::server::error::error_page(&err)
+        }
         Err(err) => return err.into_response(),
     }
     next.run(request).await
+}
+
+/// Whether the session `id` is still signed in as `user`: for long-lived responses (the event
+/// stream), which must end when their session does (log-out, password change, expiry).
+pub async fn still_signed_in(state: &AppState, id: Id, user: UserId) -> Result<bool, AppError> {
+    let Some(record) = state
+        .sessions
+        .load(&id)
+        .await
+        .map_err(|err| error(err.into()))?
+    else {
+        return Ok(false);
+    };
+    let Some(signed_in) = record
+        .data
+        .get(SIGNED_IN)
+        .and_then(|value| serde_json::from_value::<SignedIn>(value.clone()).ok())
+    else {
+        return Ok(false);
+    };
+    let settings = state.auth.sessions;
+    let expired = now_secs()
+        >= signed_in
+            .signed_in_at
+            .saturating_add(settings.max_age.as_secs());
+    if signed_in.user_id != user.0 || expired {
+        return Ok(false);
+    }
+    let found = users::by_id(state.db.reader().await?.ex(), user).await?;
+    Ok(found.is_some_and(|found| found.session_generation == signed_in.generation))
 }
 
 async fn current_user(
     state: &AppState,
     session: &Session,
 ) -> Result<Option<CurrentUser>, AppError> {
-    let Some(mut signed_in) = session
-        .get::<SignedIn>(SIGNED_IN)
-        .await
-        .map_err(AppError::internal)?
-    else {
+    let Some(mut signed_in) = session.get::<SignedIn>(SIGNED_IN).await.map_err(error)? else {
         return Ok(None);
     };
     let settings = state.auth.sessions;
@@ -197,21 +297,18 @@ async fn current_user(
             .signed_in_at
             .saturating_add(settings.max_age.as_secs())
     {
-        session.flush().await.map_err(AppError::internal)?;
+        session.flush().await.map_err(error)?;
         return Ok(None);
     }
-    let user = users::by_id(&state.db, UserId(signed_in.user_id)).await?;
+    let user = users::by_id(state.db.reader().await?.ex(), UserId(signed_in.user_id)).await?;
     let Some(user) = user.filter(|user| user.session_generation == signed_in.generation) else {
-        session.flush().await.map_err(AppError::internal)?;
+        session.flush().await.map_err(error)?;
         return Ok(None);
     };
     let refresh_every = (settings.idle.as_secs() / 10).clamp(1, 60);
     if now >= signed_in.refreshed_at + refresh_every {
         signed_in.refreshed_at = now;
-        session
-            .insert(SIGNED_IN, signed_in)
-            .await
-            .map_err(AppError::internal)?;
+        session.insert(SIGNED_IN, signed_in).await.map_err(error)?;
     }
     Ok(Some(CurrentUser {
         id: UserId(user.id),
@@ -222,7 +319,7 @@ async fn current_user(
 
 /// Signs `user` in on a fresh session id (the old id, if any, stops working).
 pub async fn sign_in(session: &Session, user: &users::SessionUser) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(AppError::internal)?;
+    session.cycle_id().await.map_err(error)?;
     let now = now_secs();
     let signed_in = SignedIn {
         user_id: user.id,
@@ -230,10 +327,7 @@ pub async fn sign_in(session: &Session, user: &users::SessionUser) -> Result<(),
         signed_in_at: now,
         refreshed_at: now,
     };
-    session
-        .insert(SIGNED_IN, signed_in)
-        .await
-        .map_err(AppError::internal)
+    session.insert(SIGNED_IN, signed_in).await.map_err(error)
 }
 
 /// After a password change: this session stays signed in under the new generation, on a new id.
@@ -241,17 +335,14 @@ pub async fn renew(session: &Session, generation: i64) -> Result<(), AppError> {
     let mut signed_in = session
         .get::<SignedIn>(SIGNED_IN)
         .await
-        .map_err(AppError::internal)?
+        .map_err(error)?
         .ok_or(AppError::Unauthorized)?;
     signed_in.generation = generation;
-    session.cycle_id().await.map_err(AppError::internal)?;
-    session
-        .insert(SIGNED_IN, signed_in)
-        .await
-        .map_err(AppError::internal)
+    session.cycle_id().await.map_err(error)?;
+    session.insert(SIGNED_IN, signed_in).await.map_err(error)
 }
 
 /// Ends the session: its row is deleted and the cookie removed.
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(AppError::internal)
+    session.flush().await.map_err(error)
 }

@@ -1,42 +1,66 @@
-//! Log-in throttling: too many failures for one username, or from one address, and the next
-//! attempts are refused until the window has passed.
+//! Throttles on guessing and on account creation, counted in memory (one process).
+//!
+//! Log-ins: failures are counted per (username, client network), which then waits for a delay
+//! that doubles with each further failure; a much higher ceiling per username (from anywhere)
+//! stops a distributed guess without letting one network lock anybody out; and a limit per
+//! client network stops one guesser trying many names. An attempt is counted when it starts,
+//! in the same step as the check, and taken back if it succeeds: parallel attempts cannot all
+//! slip past the check. Sign-ups are counted per client network.
 
 use std::{
     collections::HashMap,
     net::IpAddr,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::{Duration, Instant},
 };
 
-/// How many failures each key may have within one window.
+use super::client::Network;
+
+/// How many failures each key may have, and over what time.
 #[derive(Debug, Clone, Copy)]
 pub struct ThrottleLimits {
+    /// Per (username, client network), before waits begin.
+    pub per_client: u32,
+    /// Per username, from all networks together.
     pub per_username: u32,
-    pub per_address: u32,
+    /// Per client network, whatever the usernames.
+    pub per_network: u32,
+    /// Failures older than this are forgotten; the longest wait.
     pub window: Duration,
 }
 
+/// The first wait once a (username, network) pair has used its failures; it doubles with
+/// each further failure, up to the window.
+const FIRST_WAIT: Duration = Duration::from_secs(60);
+/// Entries beyond this many make the next attempt sweep out the expired ones.
+const SWEEP_ABOVE: usize = 10_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
+    Pair(String, Network),
     Username(String),
-    Address(IpAddr),
+    Network(Network),
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Failures {
-    window_start: Instant,
     count: u32,
+    /// The first failure of the count (fixed windows) or the latest (pairs).
+    since: Instant,
 }
 
-/// Counts recent failed log-ins in memory (one process; a restart forgets them).
+/// Log-in failures in memory.
 #[derive(Clone)]
 pub struct LoginThrottle {
     limits: ThrottleLimits,
     failures: Arc<Mutex<HashMap<Key, Failures>>>,
 }
 
-/// Entries beyond this many make the next failure sweep out the expired ones.
-const SWEEP_ABOVE: usize = 10_000;
+/// An attempt that has been counted as a failure until [`Attempt::succeeded`] says otherwise.
+pub struct Attempt {
+    throttle: LoginThrottle,
+    keys: Vec<Key>,
+}
 
 impl LoginThrottle {
     pub fn new(limits: ThrottleLimits) -> Self {
@@ -46,71 +70,180 @@ impl LoginThrottle {
         }
     }
 
-    fn keys(username: &str, address: Option<IpAddr>) -> impl Iterator<Item = (Key, bool)> {
-        let user = Key::Username(username.trim().to_lowercase());
-        std::iter::once((user, true)).chain(address.map(|addr| (Key::Address(addr), false)))
+    fn lock(&self) -> MutexGuard<'_, HashMap<Key, Failures>> {
+        // A panic elsewhere cannot leave the counts half-written: keep using them.
+        self.failures.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn limit(&self, is_username: bool) -> u32 {
-        if is_username {
-            self.limits.per_username
-        } else {
-            self.limits.per_address
+    fn keys(username: &str, network: Option<Network>) -> Vec<Key> {
+        let username = username.trim().to_lowercase();
+        let mut keys = vec![Key::Username(username.clone())];
+        if let Some(network) = network {
+            keys.push(Key::Pair(username, network));
+            keys.push(Key::Network(network));
         }
+        keys
     }
 
-    /// `Err(wait)` when either the username or the address has used up its failures.
-    pub fn check(&self, username: &str, address: Option<IpAddr>) -> Result<(), Duration> {
-        self.check_at(username, address, Instant::now())
+    /// When the pair waits after `count` failures (`count` past the limit).
+    fn pair_wait(&self, count: u32) -> Duration {
+        let doublings = count.saturating_sub(self.limits.per_client).min(20);
+        FIRST_WAIT
+            .saturating_mul(1 << doublings)
+            .min(self.limits.window)
     }
 
-    fn check_at(
+    /// How long `key` must still wait at `now`, if at all.
+    fn wait(&self, key: &Key, entry: &Failures, now: Instant) -> Option<Duration> {
+        let (limit, until) = match key {
+            Key::Pair(..) => (
+                self.limits.per_client,
+                entry.since + self.pair_wait(entry.count),
+            ),
+            Key::Username(_) => (self.limits.per_username, entry.since + self.limits.window),
+            Key::Network(_) => (self.limits.per_network, entry.since + self.limits.window),
+        };
+        (entry.count >= limit && until > now).then(|| until - now)
+    }
+
+    /// Checks and counts an attempt in one step: `Err(wait)` when the username, the pair or
+    /// the network has used up its failures; otherwise the attempt counts as a failure until
+    /// it succeeds.
+    pub fn begin(&self, username: &str, client: Option<IpAddr>) -> Result<Attempt, Duration> {
+        self.begin_at(username, client.map(Network::of), Instant::now())
+    }
+
+    fn begin_at(
         &self,
         username: &str,
-        address: Option<IpAddr>,
+        network: Option<Network>,
         now: Instant,
-    ) -> Result<(), Duration> {
-        let failures = self.failures.lock().expect("throttle lock");
-        let wait = Self::keys(username, address)
-            .filter_map(|(key, is_username)| {
-                let entry = failures.get(&key)?;
-                let ends = entry.window_start + self.limits.window;
-                (entry.count >= self.limit(is_username) && ends > now).then(|| ends - now)
-            })
-            .max();
-        wait.map_or(Ok(()), Err)
-    }
-
-    /// Counts one failed log-in against the username and the address.
-    pub fn record_failure(&self, username: &str, address: Option<IpAddr>) {
-        self.record_failure_at(username, address, Instant::now());
-    }
-
-    fn record_failure_at(&self, username: &str, address: Option<IpAddr>, now: Instant) {
+    ) -> Result<Attempt, Duration> {
+        let keys = Self::keys(username, network);
         let window = self.limits.window;
-        let mut failures = self.failures.lock().expect("throttle lock");
+        let mut failures = self.lock();
         if failures.len() > SWEEP_ABOVE {
-            failures.retain(|_, entry| entry.window_start + window > now);
+            failures.retain(|_, entry| entry.since + window > now);
         }
-        for (key, _) in Self::keys(username, address) {
-            let entry = failures.entry(key).or_insert(Failures {
-                window_start: now,
+        let wait = keys
+            .iter()
+            .filter_map(|key| self.wait(key, failures.get(key)?, now))
+            .max();
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
+        for key in &keys {
+            let entry = failures.entry(key.clone()).or_insert(Failures {
                 count: 0,
+                since: now,
             });
-            if entry.window_start + window <= now {
+            if entry.since + window <= now {
                 *entry = Failures {
-                    window_start: now,
                     count: 0,
+                    since: now,
                 };
             }
             entry.count += 1;
+            // A pair's wait runs from its latest failure.
+            if matches!(key, Key::Pair(..)) {
+                entry.since = now;
+            }
+        }
+        Ok(Attempt {
+            throttle: self.clone(),
+            keys,
+        })
+    }
+}
+
+impl Attempt {
+    /// The attempt was right: it is not a failure, and the pair starts afresh.
+    pub fn succeeded(self) {
+        let mut failures = self.throttle.lock();
+        for key in &self.keys {
+            if matches!(key, Key::Pair(..)) {
+                failures.remove(key);
+            } else if let Some(entry) = failures.get_mut(key) {
+                entry.count = entry.count.saturating_sub(1);
+            }
+        }
+    }
+}
+
+/// Sign-ups per client network and hour.
+#[derive(Clone)]
+pub struct SignUpThrottle {
+    /// `0`: no limit.
+    per_hour: u32,
+    counts: Arc<Mutex<HashMap<Network, Failures>>>,
+}
+
+/// A sign-up counted up front; [`SignUpSlot::release`] gives it back if it did not happen.
+pub struct SignUpSlot {
+    throttle: SignUpThrottle,
+    network: Option<Network>,
+}
+
+const HOUR: Duration = Duration::from_secs(60 * 60);
+
+impl SignUpThrottle {
+    pub fn new(per_hour: u32) -> Self {
+        Self {
+            per_hour,
+            counts: Arc::default(),
         }
     }
 
-    /// A successful log-in clears the username's failures (not the address's).
-    pub fn record_success(&self, username: &str) {
-        let key = Key::Username(username.trim().to_lowercase());
-        self.failures.lock().expect("throttle lock").remove(&key);
+    fn lock(&self) -> MutexGuard<'_, HashMap<Network, Failures>> {
+        self.counts.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Counts a sign-up from `client`; `Err(wait)` when its network has had its share.
+    pub fn begin(&self, client: Option<IpAddr>) -> Result<SignUpSlot, Duration> {
+        self.begin_at(client.map(Network::of), Instant::now())
+    }
+
+    fn begin_at(&self, network: Option<Network>, now: Instant) -> Result<SignUpSlot, Duration> {
+        let counted = SignUpSlot {
+            throttle: self.clone(),
+            network: None,
+        };
+        let Some(network) = network.filter(|_| self.per_hour > 0) else {
+            return Ok(counted);
+        };
+        let mut counts = self.lock();
+        if counts.len() > SWEEP_ABOVE {
+            counts.retain(|_, entry| entry.since + HOUR > now);
+        }
+        let entry = counts.entry(network).or_insert(Failures {
+            count: 0,
+            since: now,
+        });
+        if entry.since + HOUR <= now {
+            *entry = Failures {
+                count: 0,
+                since: now,
+            };
+        }
+        if entry.count >= self.per_hour {
+            return Err(entry.since + HOUR - now);
+        }
+        entry.count += 1;
+        Ok(SignUpSlot {
+            network: Some(network),
+            ..counted
+        })
+    }
+}
+
+impl SignUpSlot {
+    /// The sign-up did not happen (the name was taken, say): it does not count.
+    pub fn release(self) {
+        if let Some(network) = self.network {
+            if let Some(entry) = self.throttle.lock().get_mut(&network) {
+                entry.count = entry.count.saturating_sub(1);
+            }
+        }
     }
 }
 
@@ -119,55 +252,126 @@ mod tests {
     use super::*;
 
     const LIMITS: ThrottleLimits = ThrottleLimits {
-        per_username: 3,
-        per_address: 5,
-        window: Duration::from_secs(60),
+        per_client: 3,
+        per_username: 10,
+        per_network: 5,
+        window: Duration::from_secs(15 * 60),
     };
 
-    fn addr(last: u8) -> Option<IpAddr> {
-        Some(IpAddr::from([10, 0, 0, last]))
+    fn net(last: u8) -> Option<Network> {
+        Some(Network::of(IpAddr::from([10, 0, 0, last])))
+    }
+
+    fn fail(throttle: &LoginThrottle, user: &str, network: Option<Network>, at: Instant) {
+        drop(throttle.begin_at(user, network, at).expect("not throttled"));
     }
 
     #[test]
-    fn a_username_is_refused_after_its_failures_until_the_window_ends() {
+    fn a_pair_waits_after_its_failures_and_the_wait_grows() {
         let throttle = LoginThrottle::new(LIMITS);
         let start = Instant::now();
-        for i in 0..3 {
-            assert!(throttle.check_at("alice", addr(i), start).is_ok());
-            throttle.record_failure_at("alice", addr(i), start);
+        for _ in 0..3 {
+            fail(&throttle, "alice", net(1), start);
         }
-        // From any address, in any case.
-        let wait = throttle.check_at("ALICE", addr(9), start).unwrap_err();
-        assert_eq!(wait, Duration::from_secs(60));
-        assert!(throttle.check_at("bob", addr(9), start).is_ok());
+        let wait = throttle.begin_at("ALICE", net(1), start).err().unwrap();
+        assert_eq!(wait, FIRST_WAIT);
+        // Another network is not locked out by this one's failures.
+        fail(&throttle, "alice", net(2), start);
+        // After the wait, one more failure doubles it.
+        let later = start + FIRST_WAIT;
+        fail(&throttle, "alice", net(1), later);
+        assert_eq!(
+            throttle.begin_at("alice", net(1), later).err().unwrap(),
+            2 * FIRST_WAIT
+        );
+    }
+
+    #[test]
+    fn the_username_ceiling_counts_every_network() {
+        let throttle = LoginThrottle::new(LIMITS);
+        let start = Instant::now();
+        for i in 0..10 {
+            fail(&throttle, "alice", net(i), start);
+        }
+        assert!(throttle.begin_at("alice", net(99), start).is_err());
+        assert!(throttle.begin_at("bob", net(99), start).is_ok());
         assert!(throttle
-            .check_at("alice", addr(9), start + Duration::from_secs(60))
+            .begin_at("alice", net(99), start + LIMITS.window)
             .is_ok());
     }
 
     #[test]
-    fn an_address_is_refused_after_its_failures_whatever_the_username() {
+    fn a_network_is_refused_after_its_failures_whatever_the_username() {
         let throttle = LoginThrottle::new(LIMITS);
         let start = Instant::now();
         for i in 0..5 {
-            throttle.record_failure_at(&format!("user{i}"), addr(1), start);
+            fail(&throttle, &format!("user{i}"), net(1), start);
         }
-        assert!(throttle.check_at("someone", addr(1), start).is_err());
-        assert!(throttle.check_at("someone", addr(2), start).is_ok());
+        assert!(throttle.begin_at("someone", net(1), start).is_err());
+        assert!(throttle.begin_at("someone", net(2), start).is_ok());
     }
 
     #[test]
-    fn success_clears_the_username_but_not_the_address() {
+    fn parallel_attempts_are_counted_before_they_finish() {
         let throttle = LoginThrottle::new(LIMITS);
         let start = Instant::now();
+        // Three attempts in flight at once; none has finished.
+        let in_flight: Vec<Attempt> = (0..3)
+            .map(|_| throttle.begin_at("alice", net(1), start).unwrap())
+            .collect();
+        assert!(throttle.begin_at("alice", net(1), start).is_err());
+        // One of them was right after all: its count is taken back and the pair starts afresh.
+        in_flight.into_iter().next().unwrap().succeeded();
+        assert!(throttle.begin_at("alice", net(1), start).is_ok());
+    }
+
+    #[test]
+    fn ipv6_clients_count_per_64() {
+        let throttle = LoginThrottle::new(LIMITS);
+        let start = Instant::now();
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
         for _ in 0..3 {
-            throttle.record_failure_at("alice", addr(1), start);
+            fail(&throttle, "alice", Some(Network::of(a)), start);
         }
-        throttle.record_success("alice");
-        assert!(throttle.check_at("alice", addr(2), start).is_ok());
-        for _ in 0..2 {
-            throttle.record_failure_at("bob", addr(1), start);
+        assert!(throttle
+            .begin_at("alice", Some(Network::of(b)), start)
+            .is_err());
+        assert!(throttle
+            .begin_at("alice", Some(Network::of(other)), start)
+            .is_ok());
+    }
+
+    #[test]
+    fn a_poisoned_lock_keeps_working() {
+        let throttle = LoginThrottle::new(LIMITS);
+        let clone = throttle.clone();
+        let _ = std::thread::spawn(move || {
+            let _guard = clone.failures.lock().unwrap();
+            panic!("a panic while holding the lock");
+        })
+        .join();
+        assert!(throttle.failures.is_poisoned());
+        assert!(throttle.begin("alice", None).is_ok());
+    }
+
+    #[test]
+    fn sign_ups_are_limited_per_network_and_hour() {
+        let throttle = SignUpThrottle::new(2);
+        let start = Instant::now();
+        throttle.begin_at(net(1), start).unwrap();
+        let second = throttle.begin_at(net(1), start).unwrap();
+        assert!(throttle.begin_at(net(1), start).is_err());
+        assert!(throttle.begin_at(net(2), start).is_ok());
+        // A sign-up that did not happen gives its place back.
+        second.release();
+        assert!(throttle.begin_at(net(1), start).is_ok());
+        assert!(throttle.begin_at(net(1), start + HOUR).is_ok());
+        // Zero turns the limit off.
+        let off = SignUpThrottle::new(0);
+        for _ in 0..100 {
+            off.begin_at(net(1), start).unwrap();
         }
-        assert!(throttle.check_at("carol", addr(1), start).is_err());
     }
 }

@@ -1,4 +1,6 @@
-//! The database: SQLite (a read pool plus a single-writer pool) or PostgreSQL, chosen at run time.
+//! The database: SQLite (a read pool plus a single-writer pool) or PostgreSQL, chosen at run
+//! time. The submodules hold the only SQL; each statement takes an [`Ex`] (a pooled connection
+//! or a transaction), so a service can run several in one transaction.
 
 pub mod attachments;
 pub mod todos;
@@ -9,12 +11,12 @@ use std::{path::Path, str::FromStr, time::Duration};
 
 use anyhow::Context as _;
 use sqlx::{
+    pool::PoolConnection,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    PgPool, SqlitePool,
+    Connection as _, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
+    Transaction,
 };
-
-use crate::error::AppError;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -26,49 +28,80 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-/// Runs `$body` with `$pool` bound to the pool that serves reads.
-macro_rules! on_read_pool {
-    ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::server::db::Db::Sqlite { read: $pool, .. } => $body,
-            $crate::server::db::Db::Postgres($pool) => $body,
-        }
-    };
+/// How long to wait for the database before giving up (each a setting).
+#[derive(Debug, Clone, Copy)]
+pub struct DbTimeouts {
+    /// For a free connection (SQLite: also for another process's write lock).
+    pub acquire: Duration,
+    /// For one statement (PostgreSQL's `statement_timeout`).
+    pub statement: Duration,
 }
 
-/// Runs `$body` with `$pool` bound to the pool that serves writes (SQLite: its single writer).
-macro_rules! on_write_pool {
-    ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::server::db::Db::Sqlite { write: $pool, .. } => $body,
-            $crate::server::db::Db::Postgres($pool) => $body,
-        }
-    };
+/// A connection from the pool that serves reads.
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
 }
 
-pub(crate) use {on_read_pool, on_write_pool};
+/// A write transaction (on SQLite, on the single writer, holding the write lock).
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
 
-/// A timestamp read with `CAST(… AS TEXT)` (SQLite `2026-11-25 08:30:00`, PostgreSQL in UTC
-/// `2026-11-25 08:30:00.123456+00`) as RFC 3339 to the second: `2026-11-25T08:30:00Z`.
-pub fn rfc3339(raw: &str) -> String {
-    match raw.get(..19) {
-        Some(seconds) => format!("{}Z", seconds.replacen(' ', "T", 1)),
-        None => raw.to_owned(),
+/// Where a statement runs: borrowed from a [`Conn`] or a [`Tx`].
+pub enum Ex<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Conn {
+    pub fn ex(&mut self) -> Ex<'_> {
+        match self {
+            Conn::Sqlite(conn) => Ex::Sqlite(conn),
+            Conn::Postgres(conn) => Ex::Postgres(conn),
+        }
     }
 }
 
+impl Tx {
+    pub fn ex(&mut self) -> Ex<'_> {
+        match self {
+            Tx::Sqlite(tx) => Ex::Sqlite(tx),
+            Tx::Postgres(tx) => Ex::Postgres(tx),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
+
+/// Runs `$body` with `$conn` bound to the connection of `$ex` (an [`Ex`]), whichever database.
+macro_rules! on {
+    ($ex:expr, $conn:ident => $body:expr) => {
+        match $ex {
+            $crate::server::db::Ex::Sqlite($conn) => $body,
+            $crate::server::db::Ex::Postgres($conn) => $body,
+        }
+    };
+}
+
+pub(crate) use on;
+
 impl Db {
     /// Connects to `url` (`sqlite:…` or `postgres://…`) and applies the migrations.
-    pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        let db = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Self::connect_postgres(url).await?
+    pub async fn connect(url: &str, timeouts: DbTimeouts) -> anyhow::Result<Self> {
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Self::connect_postgres(url, timeouts).await
         } else if url.starts_with("sqlite:") {
-            Self::connect_sqlite(url).await?
+            Self::connect_sqlite(url, timeouts).await
         } else {
             anyhow::bail!("unsupported database URL: it must start with sqlite: or postgres://");
-        };
-        db.migrate().await?;
-        Ok(db)
+        }
     }
 
     /// The URL of the default SQLite file inside `data_dir`, creating the directory.
@@ -78,13 +111,14 @@ impl Db {
         Ok(format!("sqlite://{}", data_dir.join("tick.db").display()))
     }
 
-    async fn connect_sqlite(url: &str) -> anyhow::Result<Self> {
+    async fn connect_sqlite(url: &str, timeouts: DbTimeouts) -> anyhow::Result<Self> {
+        // A write lock held by another process (a backup, a tool) is waited for this long.
         let options = SqliteConnectOptions::from_str(url)
             .context("parsing the SQLite URL")?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
+            .busy_timeout(timeouts.acquire)
             .foreign_keys(true);
         // One writer: SQLite allows one write transaction at a time, so writes queue in
         // the pool instead of failing with "database is locked".
@@ -92,6 +126,7 @@ impl Db {
         // sqlx otherwise sends through each connection's worker thread on every acquire.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .acquire_timeout(timeouts.acquire)
             .test_before_acquire(false)
             .connect_with(options.clone())
             .await
@@ -103,6 +138,7 @@ impl Db {
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get().max(4)) as u32;
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
+            .acquire_timeout(timeouts.acquire)
             .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await
@@ -110,34 +146,72 @@ impl Db {
         Ok(Db::Sqlite { read, write })
     }
 
-    async fn connect_postgres(url: &str) -> anyhow::Result<Self> {
-        // Timestamps read as text come out in UTC, as on SQLite.
+    async fn connect_postgres(url: &str, timeouts: DbTimeouts) -> anyhow::Result<Self> {
+        // Timestamps come out in UTC, as on SQLite.
         let options = PgConnectOptions::from_str(url)
             .context("parsing the PostgreSQL URL")?
             .options([("TimeZone", "UTC")]);
+        // Migrations may take longer than one request's statement is allowed: their own
+        // connection, without the statement timeout. Several nodes starting at once take
+        // turns (sqlx holds an advisory lock while migrating).
+        let mut migrator = PgConnection::connect_with(&options)
+            .await
+            .context("connecting to PostgreSQL")?;
+        POSTGRES_MIGRATIONS
+            .run(&mut migrator)
+            .await
+            .context("applying the PostgreSQL migrations")?;
+        migrator.close().await.ok();
+        let statement_ms = timeouts.statement.as_millis().to_string();
         let pool = PgPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+            .acquire_timeout(timeouts.acquire)
+            .connect_with(options.options([("statement_timeout", statement_ms.as_str())]))
             .await
             .context("connecting to PostgreSQL")?;
         Ok(Db::Postgres(pool))
     }
 
-    async fn migrate(&self) -> anyhow::Result<()> {
+    /// A connection for reading.
+    pub async fn reader(&self) -> Result<Conn, sqlx::Error> {
         match self {
-            // SQLite was migrated through its writer before the readers opened.
-            Db::Sqlite { .. } => Ok(()),
-            Db::Postgres(pool) => POSTGRES_MIGRATIONS
-                .run(pool)
-                .await
-                .context("applying the PostgreSQL migrations"),
+            Db::Sqlite { read, .. } => read.acquire().await.map(Conn::Sqlite),
+            Db::Postgres(pool) => pool.acquire().await.map(Conn::Postgres),
         }
     }
 
-    /// Answers whether the database responds, for `/healthz`.
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        on_read_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
+    /// so it never fails halfway for want of it.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        match self {
+            Db::Sqlite { write, .. } => write.begin_with("BEGIN IMMEDIATE").await.map(Tx::Sqlite),
+            Db::Postgres(pool) => pool.begin().await.map(Tx::Postgres),
+        }
+    }
+
+    /// Whether reads and writes both work, for `/healthz`: SQLite takes and drops the write
+    /// lock; PostgreSQL must be a primary (not a read-only standby).
+    pub async fn check(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Db::Sqlite { read, write } => {
+                sqlx::query("SELECT 1").execute(read).await?;
+                let mut tx = write.begin_with("BEGIN IMMEDIATE").await?;
+                sqlx::query("SELECT 1").execute(&mut *tx).await?;
+                tx.rollback().await
+            }
+            Db::Postgres(pool) => {
+                let writable: bool = sqlx::query_scalar("SELECT NOT pg_is_in_recovery()")
+                    .fetch_one(pool)
+                    .await?;
+                if writable {
+                    Ok(())
+                } else {
+                    Err(sqlx::Error::Protocol(
+                        "the database is a read-only standby".into(),
+                    ))
+                }
+            }
+        }
     }
 
     pub async fn close(&self) {
@@ -150,16 +224,30 @@ impl Db {
         }
     }
 
-    /// Whether this is SQLite (for the few statements whose SQL differs).
+    /// Whether this is SQLite (for the few things that differ).
     pub fn is_sqlite(&self) -> bool {
         matches!(self, Db::Sqlite { .. })
     }
+}
 
-    /// The database held in the Leptos context of this request.
-    pub fn from_context() -> Result<Self, AppError> {
-        leptos::prelude::use_context::<Db>().ok_or_else(|| {
-            tracing::error!("no database in the request context");
-            AppError::Internal
-        })
+/// Whether `err` means the database cannot be reached or is too busy right now (so the answer
+/// is 503 and a retry may work), rather than a fault in Tick.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            // SQLite: busy or locked by another process. PostgreSQL: statement timeout,
+            // shutting down, too many connections, cannot connect, read-only standby.
+            matches!(
+                db.code().as_deref(),
+                Some("5" | "6" | "261" | "517" | "57014" | "57P01" | "57P02" | "57P03" | "53300")
+                    | Some("08000" | "08001" | "08003" | "08004" | "08006" | "25006")
+            )
+        }
+        _ => false,
     }
 }

@@ -1,15 +1,17 @@
 //! SQL for the `api_tokens` table. The same statements run on SQLite and PostgreSQL.
 
+use sqlx::types::time::OffsetDateTime;
+
 use crate::domain::{TokenName, TokenView, UserId};
 
-use super::{on_read_pool, on_write_pool, rfc3339, Db};
+use super::{on, todos::timestamp, Ex};
 
 #[derive(sqlx::FromRow)]
 struct TokenRow {
     id: i64,
     name: String,
-    created_at: String,
-    last_used_at: Option<String>,
+    created_at: OffsetDateTime,
+    last_used_at: Option<OffsetDateTime>,
 }
 
 impl From<TokenRow> for TokenView {
@@ -17,18 +19,17 @@ impl From<TokenRow> for TokenView {
         TokenView {
             id: row.id,
             name: row.name,
-            created_at: rfc3339(&row.created_at),
-            last_used_at: row.last_used_at.as_deref().map(rfc3339),
+            created_at: timestamp(row.created_at).rfc3339(),
+            last_used_at: row.last_used_at.map(|at| timestamp(at).rfc3339()),
         }
     }
 }
 
-const COLUMNS: &str = "id, name, CAST(created_at AS TEXT) AS created_at, \
-     CAST(last_used_at AS TEXT) AS last_used_at";
+const COLUMNS: &str = "id, name, created_at, last_used_at";
 
 /// Stores a new token's hash; returns how the settings page lists it.
 pub async fn create(
-    db: &Db,
+    ex: Ex<'_>,
     user: UserId,
     name: &TokenName,
     token_hash: &str,
@@ -36,39 +37,67 @@ pub async fn create(
     let sql = format!(
         "INSERT INTO api_tokens (user_id, name, token_hash) VALUES ($1, $2, $3) RETURNING {COLUMNS}"
     );
-    let row: TokenRow = on_write_pool!(db, pool => {
-        sqlx::query_as(&sql).bind(user.0).bind(name.as_str()).bind(token_hash).fetch_one(pool).await
+    let row: TokenRow = on!(ex, conn => {
+        sqlx::query_as(&sql).bind(user.0).bind(name.as_str()).bind(token_hash).fetch_one(conn).await
     })?;
     Ok(row.into())
 }
 
 /// The user's tokens, oldest first.
-pub async fn list(db: &Db, user: UserId) -> Result<Vec<TokenView>, sqlx::Error> {
+pub async fn list(ex: Ex<'_>, user: UserId) -> Result<Vec<TokenView>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id");
     let rows: Vec<TokenRow> =
-        on_read_pool!(db, pool => sqlx::query_as(&sql).bind(user.0).fetch_all(pool).await)?;
+        on!(ex, conn => sqlx::query_as(&sql).bind(user.0).fetch_all(conn).await)?;
     Ok(rows.into_iter().map(TokenView::from).collect())
 }
 
 /// Deletes one of the user's tokens; `false` when there is no such token.
-pub async fn revoke(db: &Db, user: UserId, id: i64) -> Result<bool, sqlx::Error> {
-    let deleted = on_write_pool!(db, pool => {
+pub async fn revoke(ex: Ex<'_>, user: UserId, id: i64) -> Result<bool, sqlx::Error> {
+    let deleted = on!(ex, conn => {
         sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND id = $2")
             .bind(user.0)
             .bind(id)
-            .execute(pool)
+            .execute(conn)
             .await
-            .map(|r| r.rows_affected())
+            .map(|done| done.rows_affected())
     })?;
     Ok(deleted > 0)
 }
 
-/// The owner of the token with this hash, noting that it was used; `None` for no such token.
-pub async fn authenticate(db: &Db, token_hash: &str) -> Result<Option<UserId>, sqlx::Error> {
-    const TOUCH: &str = "UPDATE api_tokens SET last_used_at = CURRENT_TIMESTAMP \
-         WHERE token_hash = $1 RETURNING user_id";
-    let user: Option<i64> = on_write_pool!(db, pool => {
-        sqlx::query_scalar(TOUCH).bind(token_hash).fetch_optional(pool).await
-    })?;
-    Ok(user.map(UserId))
+/// A token found by its hash.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Found {
+    pub id: i64,
+    pub user_id: i64,
+    /// Whether it was used within the last `recent_secs` seconds.
+    pub used_recently: bool,
+}
+
+/// The token with this hash, if any, and whether it was used in the last `recent_secs`.
+pub async fn find(
+    ex: Ex<'_>,
+    token_hash: &str,
+    recent_secs: i64,
+) -> Result<Option<Found>, sqlx::Error> {
+    // Compared in the database's own clock, on both databases.
+    let sql = match ex {
+        Ex::Sqlite(_) => {
+            "SELECT id, user_id, COALESCE(last_used_at > datetime('now', '-' || $2 || ' seconds'), \
+             FALSE) AS used_recently FROM api_tokens WHERE token_hash = $1"
+        }
+        Ex::Postgres(_) => {
+            "SELECT id, user_id, COALESCE(last_used_at > now() - $2 * INTERVAL '1 second', \
+             FALSE) AS used_recently FROM api_tokens WHERE token_hash = $1"
+        }
+    };
+    on!(ex, conn => {
+        sqlx::query_as(sql).bind(token_hash).bind(recent_secs).fetch_optional(conn).await
+    })
+}
+
+/// Notes that the token was used now.
+pub async fn touch(ex: Ex<'_>, id: i64) -> Result<(), sqlx::Error> {
+    const SQL: &str = "UPDATE api_tokens SET last_used_at = CURRENT_TIMESTAMP WHERE id = $1";
+    on!(ex, conn => sqlx::query(SQL).bind(id).execute(conn).await.map(|_| ()))?;
+    Ok(())
 }

@@ -1,17 +1,22 @@
-//! Storage in a local folder: `<root>/files/<key>` for stored files, `<root>/tmp/` for uploads
-//! in progress. A commit is an fsync and a rename, so a file is either whole or absent.
+//! Storage in a local folder: `<root>/files/<key>` for stored files, `<root>/tmp/<key>.part` for
+//! uploads in progress. A commit is an fsync and a rename, so a file is either whole or absent.
+//! Entries that Tick did not make (`lost+found`, a stray folder) are left alone.
 
 use std::{
     io,
     ops::Range,
     path::{Path, PathBuf},
+    time::{Duration, SystemTime},
 };
 
 use async_trait::async_trait;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::io::ReaderStream;
 
-use super::{new_key, ByteStream, Staged, Storage};
+use super::{is_key, new_key, ByteStream, Staged, Storage};
+
+/// The suffix of staged files.
+const STAGED: &str = ".part";
 
 pub struct LocalStorage {
     files: PathBuf,
@@ -31,8 +36,8 @@ impl LocalStorage {
     }
 
     fn path_of(&self, key: &str) -> io::Result<PathBuf> {
-        // Keys are ours (hex); anything else is refused rather than joined into a path.
-        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        // Keys are ours; anything else is refused rather than joined into a path.
+        if !is_key(key) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "not a storage key",
@@ -42,10 +47,39 @@ impl LocalStorage {
     }
 }
 
+/// The plain files of `dir` that `ours` accepts by name and that are older than `grace`; other
+/// entries are reported in the log and skipped.
+async fn old_entries(
+    dir: &Path,
+    grace: Duration,
+    ours: impl Fn(&str) -> bool,
+) -> io::Result<Vec<(PathBuf, String)>> {
+    let mut found = Vec::new();
+    let mut entries = tokio::fs::read_dir(dir).await?;
+    let now = SystemTime::now();
+    while let Some(entry) = entries.next_entry().await? {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let metadata = entry.metadata().await?;
+        if !metadata.is_file() || !ours(&name) {
+            tracing::warn!(path = %entry.path().display(), "not a file Tick made: left alone");
+            continue;
+        }
+        let age = metadata
+            .modified()
+            .ok()
+            .and_then(|modified| now.duration_since(modified).ok())
+            .unwrap_or_default();
+        if age >= grace {
+            found.push((entry.path(), name));
+        }
+    }
+    Ok(found)
+}
+
 #[async_trait]
 impl Storage for LocalStorage {
     async fn stage(&self) -> io::Result<Staged> {
-        let path = self.tmp.join(format!("{}.part", new_key()));
+        let path = self.tmp.join(format!("{}{STAGED}", new_key()));
         let file = tokio::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -62,14 +96,6 @@ impl Storage for LocalStorage {
         tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all())
             .await
             .map_err(io::Error::other)?
-    }
-
-    async fn discard(&self, staged: &Path) {
-        if let Err(err) = tokio::fs::remove_file(staged).await {
-            if err.kind() != io::ErrorKind::NotFound {
-                tracing::warn!(error = %err, path = %staged.display(), "could not remove a staged upload");
-            }
-        }
     }
 
     async fn read(&self, key: &str, range: Option<Range<u64>>) -> io::Result<ByteStream> {
@@ -90,24 +116,20 @@ impl Storage for LocalStorage {
         }
     }
 
-    async fn keys(&self) -> io::Result<Vec<String>> {
-        let mut keys = Vec::new();
-        let mut entries = tokio::fs::read_dir(&self.files).await?;
-        while let Some(entry) = entries.next_entry().await? {
-            if let Some(name) = entry.file_name().to_str() {
-                keys.push(name.to_owned());
+    async fn remove_stale_staged(&self, grace: Duration) -> io::Result<usize> {
+        let is_staged = |name: &str| name.strip_suffix(STAGED).is_some_and(is_key);
+        let stale = old_entries(&self.tmp, grace, is_staged).await?;
+        for (path, _) in &stale {
+            match tokio::fs::remove_file(path).await {
+                Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(err),
+                _ => {}
             }
         }
-        Ok(keys)
+        Ok(stale.len())
     }
 
-    async fn remove_leftovers(&self) -> io::Result<usize> {
-        let mut removed = 0;
-        let mut entries = tokio::fs::read_dir(&self.tmp).await?;
-        while let Some(entry) = entries.next_entry().await? {
-            tokio::fs::remove_file(entry.path()).await?;
-            removed += 1;
-        }
-        Ok(removed)
+    async fn keys_older_than(&self, grace: Duration) -> io::Result<Vec<String>> {
+        let old = old_entries(&self.files, grace, is_key).await?;
+        Ok(old.into_iter().map(|(_, key)| key).collect())
     }
 }

@@ -5,7 +5,7 @@
 mod local;
 pub mod sniff;
 
-use std::{io, ops::Range, path::PathBuf, pin::Pin};
+use std::{io, ops::Range, path::PathBuf, pin::Pin, time::Duration};
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -16,8 +16,8 @@ pub use local::LocalStorage;
 /// The bytes of a stored file (or of part of it), as a stream.
 pub type ByteStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
 
-/// A file being uploaded: written to a temporary file first, never visible under a key
-/// until [`Storage::commit`].
+/// A file being uploaded: a local temporary file, never visible under a key until
+/// [`Storage::commit`]. Whoever stages it removes it if it is not committed.
 pub struct Staged {
     pub path: PathBuf,
     pub file: tokio::fs::File,
@@ -29,19 +29,23 @@ pub trait Storage: Send + Sync + 'static {
     async fn stage(&self) -> io::Result<Staged>;
     /// Makes a fully written, flushed staged file the content of `key`, atomically.
     async fn commit(&self, staged: &std::path::Path, key: &str) -> io::Result<()>;
-    /// Drops a staged file (a failed or refused upload).
-    async fn discard(&self, staged: &std::path::Path);
     /// The bytes of `key` in `range` (the whole file when `None`).
     async fn read(&self, key: &str, range: Option<Range<u64>>) -> io::Result<ByteStream>;
     /// Deletes `key`; deleting what is not there is not an error.
     async fn delete(&self, key: &str) -> io::Result<()>;
-    /// Removes what a crash or a kill left half-written. Run at start-up.
-    async fn remove_leftovers(&self) -> io::Result<usize>;
-    /// Every stored key (for the start-up check against the database).
-    async fn keys(&self) -> io::Result<Vec<String>>;
+    /// Removes staged files older than `grace` (left by a crash or a kill) and returns how
+    /// many; anything the store did not make is left alone.
+    async fn remove_stale_staged(&self, grace: Duration) -> io::Result<usize>;
+    /// The keys of stored files older than `grace`.
+    async fn keys_older_than(&self, grace: Duration) -> io::Result<Vec<String>>;
 }
 
 /// A new storage key: 128 random bits in hex. Never derived from anything the client sent.
 pub fn new_key() -> String {
     crate::server::hex::random::<16>()
+}
+
+/// Whether `name` could be a key [`new_key`] made.
+pub fn is_key(name: &str) -> bool {
+    name.len() == 32 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }

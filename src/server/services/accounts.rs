@@ -1,0 +1,167 @@
+//! Accounts: sign up, log in, change password, delete. The rules on guessing live here: every
+//! password check goes through the log-in throttle, every sign-up through the sign-up throttle,
+//! and both through the hasher's bounded queue.
+
+use std::net::IpAddr;
+
+use crate::{
+    domain::{Password, UserId, Username},
+    error::AppError,
+    server::{
+        db::{users, users::SessionUser},
+        state::AppState,
+    },
+};
+
+/// The wait a throttle asked for, as the error clients see.
+fn too_many_attempts(wait: std::time::Duration) -> AppError {
+    AppError::TooManyAttempts {
+        retry_after_secs: wait.as_secs().max(1),
+    }
+}
+
+/// Creates an account. At most `--signups-per-address` an hour from one client network.
+pub async fn sign_up(
+    state: &AppState,
+    client: Option<IpAddr>,
+    username: Username,
+    password: Password,
+) -> Result<SessionUser, AppError> {
+    let slot = state.auth.sign_ups.begin(client).map_err(|wait| {
+        tracing::warn!(?client, "sign-up refused: too many from this network");
+        AppError::TooManySignUps {
+            retry_after_secs: wait.as_secs().max(1),
+        }
+    })?;
+    let created = async {
+        let hash = state.auth.hasher.hash(&password).await?;
+        let mut tx = state.db.begin().await?;
+        let user = users::create(tx.ex(), &username, &hash)
+            .await?
+            .ok_or_else(|| {
+                AppError::Conflict("That username is taken. Please choose another.".into())
+            })?;
+        tx.commit().await?;
+        Ok::<_, AppError>(user)
+    }
+    .await;
+    match created {
+        Ok(user) => {
+            tracing::info!(user_id = user.id, "signed up");
+            Ok(user)
+        }
+        Err(err) => {
+            slot.release();
+            Err(err)
+        }
+    }
+}
+
+/// Checks a username and password. A wrong password and an unknown username get the same
+/// answer after the same work; too many failures get 429 for a while.
+pub async fn log_in(
+    state: &AppState,
+    client: Option<IpAddr>,
+    username: &str,
+    password: String,
+) -> Result<SessionUser, AppError> {
+    let attempt = state
+        .auth
+        .throttle
+        .begin(username, client)
+        .map_err(|wait| {
+            tracing::warn!(?client, "log-in refused: too many failures");
+            too_many_attempts(wait)
+        })?;
+    let password = Password::candidate(password).ok_or(AppError::WrongCredentials)?;
+    let found = match Username::parse(username) {
+        Ok(name) => users::credentials_by_name(state.db.reader().await?.ex(), &name).await?,
+        Err(_) => None,
+    };
+    let stored = found.as_ref().map(|user| user.password_hash.as_str());
+    let matches = state.auth.hasher.verify(&password, stored).await?;
+    match found.filter(|_| matches) {
+        Some(user) => {
+            attempt.succeeded();
+            tracing::info!(user_id = user.id, "logged in");
+            Ok(user.session_user())
+        }
+        None => {
+            tracing::info!(?client, "log-in failed");
+            Err(AppError::WrongCredentials)
+        }
+    }
+}
+
+/// Changes the password after checking the current one; returns the new session generation
+/// (every session signed in under the old one ends).
+pub async fn change_password(
+    state: &AppState,
+    user: UserId,
+    client: Option<IpAddr>,
+    current: String,
+    new: String,
+) -> Result<i64, AppError> {
+    check_password(state, user, client, current).await?;
+    let new = Password::parse(new)?;
+    let hash = state.auth.hasher.hash(&new).await?;
+    let mut tx = state.db.begin().await?;
+    let generation = users::set_password(tx.ex(), user, &hash)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.0, "changed password");
+    Ok(generation)
+}
+
+/// Deletes the account with its to-dos, attachments and tokens, after checking the password.
+pub async fn delete(
+    state: &AppState,
+    user: UserId,
+    client: Option<IpAddr>,
+    password: String,
+) -> Result<(), AppError> {
+    check_password(state, user, client, password).await?;
+    let mut tx = state.db.begin().await?;
+    users::delete(tx.ex(), user).await?;
+    tx.commit().await?;
+    state.collector.wake();
+    tracing::info!(user_id = user.0, "deleted account");
+    Ok(())
+}
+
+/// Refuses unless `password` is the user's current one. It counts towards the log-in throttle,
+/// so a borrowed session cannot be used to guess the password either.
+async fn check_password(
+    state: &AppState,
+    user: UserId,
+    client: Option<IpAddr>,
+    password: String,
+) -> Result<(), AppError> {
+    let stored = users::credentials_by_id(state.db.reader().await?.ex(), user)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let attempt = state
+        .auth
+        .throttle
+        .begin(&stored.username, client)
+        .map_err(too_many_attempts)?;
+    let matches = match Password::candidate(password) {
+        Some(password) => {
+            state
+                .auth
+                .hasher
+                .verify(&password, Some(&stored.password_hash))
+                .await?
+        }
+        None => false,
+    };
+    if matches {
+        attempt.succeeded();
+        Ok(())
+    } else {
+        Err(AppError::Invalid(
+            "That is not your current password.".into(),
+        ))
+    }
+}

@@ -1,0 +1,283 @@
+//! An upload: every file of a multipart form streamed to a staged temporary file (limits and
+//! the quota checked as bytes arrive), then put in place under a new key, then recorded in one
+//! transaction that checks the quota again against what is stored, so parallel uploads can
+//! never take a user past it. Files go in place before the transaction, never inside it: an
+//! upload must not hold the database's writer. Whatever fails, nothing is left behind: staged
+//! files are removed, and files put in place without rows are deleted again (or, after a
+//! crash, swept by the collector once they are older than its grace period).
+
+use std::{path::PathBuf, sync::Arc};
+
+use axum::{extract::Multipart, http::StatusCode};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+use crate::{
+    domain::{clean_file_name, Attachment, TodoId, UserId},
+    error::AppError,
+    server::{
+        db::{
+            attachments::{self, NewAttachment},
+            todos, users,
+        },
+        events::{Kind, What},
+        hex,
+        services::commit,
+        state::AppState,
+        storage::{new_key, sniff, Storage},
+    },
+};
+
+use super::FileLimits;
+
+/// The form field that carries files.
+const FILE_FIELD: &str = "file";
+/// All other fields of an upload together may hold this much.
+const OTHER_FIELDS_BYTES: u64 = 64 * 1024;
+
+/// Stores the files of `multipart` on the user's to-do `todo`.
+pub async fn upload(
+    state: &AppState,
+    user: UserId,
+    todo: TodoId,
+    multipart: Multipart,
+) -> Result<Vec<Attachment>, AppError> {
+    let limits = state.file_limits;
+    // Early answers, before any bytes are read: no such to-do; and the stored total, so an
+    // upload over the quota stops as soon as it goes over.
+    let already_used = {
+        let mut conn = state.db.reader().await?;
+        todos::get(conn.ex(), user, todo)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        u64::try_from(attachments::used_bytes(conn.ex(), user).await?).unwrap_or(0)
+    };
+    let mut staging = Staging::new(state.storage.clone());
+    let files = receive(&mut staging, multipart, limits, already_used).await?;
+    if files.is_empty() {
+        return Err(AppError::Invalid("Choose a file to attach.".into()));
+    }
+    staging.put_in_place().await?;
+    let recorded = record(state, user, todo, &files, limits).await?;
+    staging.done();
+    Ok(recorded)
+}
+
+/// Records the placed files, in one transaction that holds the user's row while it checks the
+/// quota against what is stored.
+async fn record(
+    state: &AppState,
+    user: UserId,
+    todo: TodoId,
+    files: &[NewAttachment],
+    limits: FileLimits,
+) -> Result<Vec<Attachment>, AppError> {
+    let mut tx = state.db.begin().await?;
+    if !users::lock(tx.ex(), user).await? {
+        return Err(AppError::Unauthorized);
+    }
+    todos::get(tx.ex(), user, todo)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let used = u64::try_from(attachments::used_bytes(tx.ex(), user).await?).unwrap_or(0);
+    let adding: u64 = files
+        .iter()
+        .map(|file| u64::try_from(file.size_bytes).unwrap_or(0))
+        .sum();
+    if used.saturating_add(adding) > limits.user_quota_bytes {
+        return Err(over_quota(limits));
+    }
+    let mut recorded = Vec::with_capacity(files.len());
+    for file in files {
+        recorded.push(attachments::insert(tx.ex(), user, todo, file).await?);
+    }
+    let what = What::new(Kind::AttachmentsAdded, recorded.iter().map(|a| a.id)).on_todo(todo.0);
+    commit(state, tx, user, what).await?;
+    Ok(recorded)
+}
+
+/// Streams every file field into a staged file, checking the limits as the bytes arrive.
+async fn receive(
+    staging: &mut Staging,
+    mut multipart: Multipart,
+    limits: FileLimits,
+    already_used: u64,
+) -> Result<Vec<NewAttachment>, AppError> {
+    let mut files = Vec::new();
+    let (mut received, mut other_bytes) = (0u64, 0u64);
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+        if field.name() != Some(FILE_FIELD) {
+            // Read and counted, not kept: no field may make a request big for free.
+            while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                other_bytes += chunk.len() as u64;
+                if other_bytes > OTHER_FIELDS_BYTES {
+                    return Err(AppError::TooLarge(
+                        "The upload's form fields are too large.".into(),
+                    ));
+                }
+            }
+            continue;
+        }
+        let named = field.file_name().is_some_and(|name| !name.is_empty());
+        let file_name = clean_file_name(field.file_name().unwrap_or_default());
+        if files.len() == limits.max_files_per_upload {
+            return Err(AppError::TooLarge(format!(
+                "At most {} files can be uploaded at once.",
+                limits.max_files_per_upload
+            )));
+        }
+        let (index, mut file) = staging.stage().await?;
+        let mut hasher = Sha256::new();
+        let mut head: Vec<u8> = Vec::with_capacity(sniff::SNIFF_LEN);
+        let mut size = 0u64;
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            size += chunk.len() as u64;
+            if size > limits.max_file_bytes {
+                return Err(AppError::TooLarge(format!(
+                    "That file is too big: the most is {} per file.",
+                    bytes_label(limits.max_file_bytes)
+                )));
+            }
+            if already_used + received + size > limits.user_quota_bytes {
+                return Err(over_quota(limits));
+            }
+            if head.len() < sniff::SNIFF_LEN {
+                let take = (sniff::SNIFF_LEN - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk).await?;
+        }
+        // A form sent with no file chosen has one empty, nameless part: not a file.
+        if size == 0 && !named {
+            staging.discard(index);
+            continue;
+        }
+        file.flush().await?;
+        file.sync_all().await?;
+        received += size;
+        files.push(NewAttachment {
+            storage_key: staging.key_of(index).to_owned(),
+            file_name,
+            content_type: sniff::content_type(&head).to_owned(),
+            size_bytes: i64::try_from(size).unwrap_or(i64::MAX),
+            sha256: hex::encode(&hasher.finalize()),
+        });
+    }
+    Ok(files)
+}
+
+fn over_quota(limits: FileLimits) -> AppError {
+    AppError::TooLarge(format!(
+        "This would go over your {} of attachments. Delete some first.",
+        bytes_label(limits.user_quota_bytes)
+    ))
+}
+
+fn unreadable(err: axum::extract::multipart::MultipartError) -> AppError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge("The upload is too large.".into())
+    } else {
+        // A client that went away halfway (or stalled past the upload timeout), or a form
+        // that is not valid multipart (such as a file name with a NUL byte).
+        tracing::info!(error = %err, "an upload could not be read");
+        AppError::Invalid(
+            "The upload could not be read: it ended early or is not a valid form. Please try again."
+                .into(),
+        )
+    }
+}
+
+/// `25 MiB`, `1 GiB`.
+pub fn bytes_label(bytes: u64) -> String {
+    const GIB: u64 = 1024 * 1024 * 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= GIB && bytes.is_multiple_of(GIB) {
+        format!("{} GiB", bytes / GIB)
+    } else if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The files of one upload, from staging to recorded. Whatever has not been recorded when it
+/// is dropped is removed: staged files at once, placed files in the background. That covers
+/// every way out, a dropped request (a client gone, a timeout) included.
+struct Staging {
+    storage: Arc<dyn Storage>,
+    /// Each staged file and the key it will have.
+    staged: Vec<(PathBuf, String)>,
+    /// Keys put in place, not yet recorded.
+    placed: Vec<String>,
+}
+
+impl Staging {
+    fn new(storage: Arc<dyn Storage>) -> Self {
+        Staging {
+            storage,
+            staged: Vec::new(),
+            placed: Vec::new(),
+        }
+    }
+
+    /// A new staged file, tracked before anything is written to it.
+    async fn stage(&mut self) -> Result<(usize, tokio::fs::File), AppError> {
+        let staged = self.storage.stage().await?;
+        self.staged.push((staged.path, new_key()));
+        Ok((self.staged.len() - 1, staged.file))
+    }
+
+    fn key_of(&self, index: usize) -> &str {
+        &self.staged[index].1
+    }
+
+    /// Drops a staged file that turned out not to be a file.
+    fn discard(&mut self, index: usize) {
+        let (path, _) = self.staged.remove(index);
+        remove_staged(&path);
+    }
+
+    async fn put_in_place(&mut self) -> Result<(), AppError> {
+        while let Some((path, key)) = self.staged.first().cloned() {
+            self.storage.commit(&path, &key).await?;
+            self.staged.remove(0);
+            self.placed.push(key);
+        }
+        Ok(())
+    }
+
+    /// Everything is recorded: nothing to clean up.
+    fn done(mut self) {
+        self.staged.clear();
+        self.placed.clear();
+    }
+}
+
+fn remove_staged(path: &std::path::Path) {
+    if let Err(err) = std::fs::remove_file(path) {
+        if err.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!(error = %err, path = %path.display(), "could not remove a staged upload");
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        for (path, _) in self.staged.drain(..) {
+            remove_staged(&path);
+        }
+        if !self.placed.is_empty() {
+            let (storage, keys) = (self.storage.clone(), std::mem::take(&mut self.placed));
+            tokio::spawn(async move {
+                for key in keys {
+                    if let Err(err) = storage.delete(&key).await {
+                        tracing::warn!(error = %err, "could not remove an unrecorded file");
+                    }
+                }
+            });
+        }
+    }
+}

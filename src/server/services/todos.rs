@@ -1,0 +1,109 @@
+//! To-dos: list, read, add, change, complete all, delete. For the acting user only: another
+//! user's to-do is indistinguishable from one that does not exist.
+
+use crate::{
+    domain::{NewTodo, Snapshot, Todo, TodoChange, TodoId, UserId},
+    error::AppError,
+    server::{
+        db::{attachments, todos, todos::Query, users},
+        events::{Kind, What},
+        state::AppState,
+    },
+};
+
+use super::commit;
+
+/// The whole list and its attachments, with a version no newer than what they show.
+pub async fn snapshot(state: &AppState, user: UserId) -> Result<Snapshot, AppError> {
+    let mut conn = state.db.reader().await?;
+    // Read first: a change that lands in between makes the version older, never newer.
+    let version = users::list_version(conn.ex(), user).await?;
+    let todos = todos::list(conn.ex(), user, Query::default()).await?;
+    let attachments = attachments::list(conn.ex(), user, None).await?;
+    Ok(Snapshot {
+        version,
+        todos,
+        attachments,
+    })
+}
+
+/// The user's to-dos in order, as `query` narrows them.
+pub async fn list(state: &AppState, user: UserId, query: Query) -> Result<Vec<Todo>, AppError> {
+    let mut conn = state.db.reader().await?;
+    Ok(todos::list(conn.ex(), user, query).await?)
+}
+
+pub async fn get(state: &AppState, user: UserId, id: TodoId) -> Result<Todo, AppError> {
+    let mut conn = state.db.reader().await?;
+    todos::get(conn.ex(), user, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn add(state: &AppState, user: UserId, new: NewTodo) -> Result<Todo, AppError> {
+    let mut tx = state.db.begin().await?;
+    let todo = todos::insert(tx.ex(), user, &new).await?;
+    commit(state, tx, user, What::new(Kind::TodosAdded, [todo.id.0])).await?;
+    Ok(todo)
+}
+
+/// Changes the given fields of one to-do.
+pub async fn change(
+    state: &AppState,
+    user: UserId,
+    id: TodoId,
+    change: TodoChange,
+) -> Result<Todo, AppError> {
+    let mut tx = state.db.begin().await?;
+    let todo = todos::update(tx.ex(), user, id, &change)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    commit(state, tx, user, What::new(Kind::TodosChanged, [id.0])).await?;
+    Ok(todo)
+}
+
+/// Marks every to-do done or not; returns how many changed.
+pub async fn set_all_completed(
+    state: &AppState,
+    user: UserId,
+    completed: bool,
+) -> Result<u64, AppError> {
+    let mut tx = state.db.begin().await?;
+    let changed = todos::set_all_completed(tx.ex(), user, completed).await?;
+    if changed.is_empty() {
+        return Ok(0);
+    }
+    let count = changed.len() as u64;
+    let what = What::new(Kind::TodosChanged, changed.into_iter().map(|id| id.0));
+    commit(state, tx, user, what).await?;
+    Ok(count)
+}
+
+/// Deletes one to-do and its attachments (their files follow, through the collector).
+pub async fn delete(state: &AppState, user: UserId, id: TodoId) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    if !todos::delete(tx.ex(), user, id).await? {
+        return Err(AppError::NotFound);
+    }
+    commit(state, tx, user, What::new(Kind::TodosDeleted, [id.0])).await?;
+    state.collector.wake();
+    Ok(())
+}
+
+/// Deletes the completed to-dos, or all of them; returns how many went.
+pub async fn delete_many(
+    state: &AppState,
+    user: UserId,
+    only_completed: bool,
+) -> Result<u64, AppError> {
+    let mut tx = state.db.begin().await?;
+    let deleted = todos::delete_many(tx.ex(), user, only_completed).await?;
+    if deleted.is_empty() {
+        return Ok(0);
+    }
+    let count = deleted.len() as u64;
+    let what = What::new(Kind::TodosDeleted, deleted.into_iter().map(|id| id.0));
+    commit(state, tx, user, what).await?;
+    state.collector.wake();
+    Ok(count)
+}

@@ -1,5 +1,6 @@
 //! The error under a form whose plain form post failed: the server sent the browser back to
-//! the page with the error in the address.
+//! the page with the error in the address. Anyone can write an address, so only a message the
+//! server could have sent is shown; anything else becomes a generic one.
 
 use leptos::{prelude::*, server_fn::error::ServerFnUrlError};
 use leptos_router::hooks::use_query_map;
@@ -23,9 +24,25 @@ fn failure_in_address(path: Option<&str>) -> Option<String> {
         let ours = path.is_none_or(|path| query.get_str("__path") == Some(path));
         ours.then(|| query.get_str("__err"))
             .flatten()
-            .map(|err| ServerFnUrlError::<AppError>::decode_err(err).to_string())
+            .map(|err| shown(ServerFnUrlError::<AppError>::decode_err(err)))
     })
 }
+
+/// The words for `err`, if the server could have said them; a generic message otherwise.
+fn shown(err: AppError) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let known = crate::server::state::AppState::from_context()
+            .is_ok_and(|state| crate::server::refusals::is_known(&err, &state.file_limits));
+        if !known {
+            return UNKNOWN_FAILURE.to_owned();
+        }
+    }
+    err.to_string()
+}
+
+/// Shown for a failure the server cannot vouch for.
+const UNKNOWN_FAILURE: &str = "That did not work. Please try again.";
 
 /// Shows `error` as an alert, announced by screen readers.
 #[component]

@@ -13,6 +13,7 @@ pub mod events;
 pub mod forms;
 pub mod hex;
 pub mod page_cache;
+pub mod refusals;
 pub mod router;
 pub mod security;
 pub mod serve;

@@ -20,7 +20,8 @@ use crate::{
     domain::TodoId,
     error::AppError,
     server::{
-        auth::CurrentUser, forms::accepts_html, services::attachments as service, state::AppState,
+        auth::CurrentUser, forms::accepts_html, refusals::Refusal,
+        services::attachments as service, state::AppState,
     },
 };
 
@@ -83,8 +84,7 @@ async fn upload(
     let result = async {
         let Extension(user) = user.ok_or(AppError::Unauthorized)?;
         let todo = todo.parse().map(TodoId).map_err(|_| AppError::NotFound)?;
-        let multipart = multipart
-            .map_err(|_| AppError::Invalid("Send the files as a multipart form.".into()))?;
+        let multipart = multipart.map_err(|_| AppError::from(Refusal::NotMultipart))?;
         service::upload(&state, user.id, todo, multipart).await
     }
     .await;

@@ -9,6 +9,7 @@ use crate::{
     error::AppError,
     server::{
         db::{users, users::SessionUser},
+        refusals::Refusal,
         state::AppState,
     },
 };
@@ -38,9 +39,7 @@ pub async fn sign_up(
         let mut tx = state.db.begin().await?;
         let user = users::create(tx.ex(), &username, &hash)
             .await?
-            .ok_or_else(|| {
-                AppError::Conflict("That username is taken. Please choose another.".into())
-            })?;
+            .ok_or(Refusal::UsernameTaken)?;
         tx.commit().await?;
         Ok::<_, AppError>(user)
     }
@@ -160,8 +159,6 @@ async fn check_password(
         attempt.succeeded();
         Ok(())
     } else {
-        Err(AppError::Invalid(
-            "That is not your current password.".into(),
-        ))
+        Err(Refusal::WrongCurrentPassword.into())
     }
 }

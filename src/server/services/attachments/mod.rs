@@ -18,7 +18,7 @@ use crate::{
 use super::commit;
 
 pub use collector::Collector;
-pub use upload::upload;
+pub use upload::{bytes_label, upload};
 
 /// Upload limits, each a setting.
 #[derive(Debug, Clone, Copy)]

@@ -22,6 +22,7 @@ use crate::{
         },
         events::{Kind, What},
         hex,
+        refusals::Refusal,
         services::commit,
         state::AppState,
         storage::{new_key, sniff, Storage},
@@ -55,7 +56,7 @@ pub async fn upload(
     let mut staging = Staging::new(state.storage.clone());
     let files = receive(&mut staging, multipart, limits, already_used).await?;
     if files.is_empty() {
-        return Err(AppError::Invalid("Choose a file to attach.".into()));
+        return Err(Refusal::NoFile.into());
     }
     staging.put_in_place().await?;
     let recorded = record(state, user, todo, &files, limits).await?;
@@ -111,9 +112,7 @@ async fn receive(
             while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
                 other_bytes += chunk.len() as u64;
                 if other_bytes > OTHER_FIELDS_BYTES {
-                    return Err(AppError::TooLarge(
-                        "The upload's form fields are too large.".into(),
-                    ));
+                    return Err(Refusal::FieldsTooLarge.into());
                 }
             }
             continue;
@@ -121,10 +120,7 @@ async fn receive(
         let named = field.file_name().is_some_and(|name| !name.is_empty());
         let file_name = clean_file_name(field.file_name().unwrap_or_default());
         if files.len() == limits.max_files_per_upload {
-            return Err(AppError::TooLarge(format!(
-                "At most {} files can be uploaded at once.",
-                limits.max_files_per_upload
-            )));
+            return Err(Refusal::TooManyFiles(limits.max_files_per_upload).into());
         }
         let (index, mut file) = staging.stage().await?;
         let mut hasher = Sha256::new();
@@ -133,10 +129,7 @@ async fn receive(
         while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
             size += chunk.len() as u64;
             if size > limits.max_file_bytes {
-                return Err(AppError::TooLarge(format!(
-                    "That file is too big: the most is {} per file.",
-                    bytes_label(limits.max_file_bytes)
-                )));
+                return Err(Refusal::FileTooBig(limits.max_file_bytes).into());
             }
             if already_used + received + size > limits.user_quota_bytes {
                 return Err(over_quota(limits));
@@ -168,23 +161,17 @@ async fn receive(
 }
 
 fn over_quota(limits: FileLimits) -> AppError {
-    AppError::TooLarge(format!(
-        "This would go over your {} of attachments. Delete some first.",
-        bytes_label(limits.user_quota_bytes)
-    ))
+    Refusal::OverQuota(limits.user_quota_bytes).into()
 }
 
 fn unreadable(err: axum::extract::multipart::MultipartError) -> AppError {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::TooLarge("The upload is too large.".into())
+        Refusal::UploadTooLarge.into()
     } else {
         // A client that went away halfway (or stalled past the upload timeout), or a form
         // that is not valid multipart (such as a file name with a NUL byte).
         tracing::info!(error = %err, "an upload could not be read");
-        AppError::Invalid(
-            "The upload could not be read: it ended early or is not a valid form. Please try again."
-                .into(),
-        )
+        Refusal::UnreadableUpload.into()
     }
 }
 

@@ -10,15 +10,17 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 ADDR ?= 127.0.0.1:3000
 
-.PHONY: help setup run build test lint unit e2e wasm-size bench bench-upload clean
+.PHONY: help setup run build test lint deny unit e2e wasm-size bench bench-upload clean
 
 help:
 	@echo "make run    build and start Tick at http://$(ADDR) (SQLite in ./data)"
-	@echo "make test   lint, unit + integration tests (SQLite and PostgreSQL), Playwright"
+	@echo "make test   lint, deny, unit + integration tests (SQLite and PostgreSQL), Playwright"
+	@echo "make deny   cargo-deny: RustSec advisories, one sqlx version, crates.io sources only"
 	@echo "make bench  requests per second against a minimal axum+sqlx page"
 	@echo "make bench-upload  a 1 GiB upload: throughput and server memory growth"
 
-## Install what is missing: wasm32 target, cargo-leptos, wasm-bindgen-cli, Chromium, npm packages.
+## Install what is missing: wasm32 target, cargo-leptos, wasm-bindgen-cli, cargo-deny, Chromium,
+## npm packages.
 setup:
 	@scripts/setup.sh
 
@@ -29,12 +31,16 @@ build: setup
 run: build
 	TICK_ADDR=$(ADDR) LEPTOS_SITE_ROOT=target/site target/release/tick
 
-test: setup lint unit e2e wasm-size
+test: setup lint deny unit e2e wasm-size
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+## Dependency checks (deny.toml): RustSec advisories from the offline snapshot, bans, sources.
+deny:
+	@scripts/deny.sh
 
 ## Unit tests and the integration suite, which runs every case on SQLite and on PostgreSQL.
 unit:

@@ -65,7 +65,10 @@ pub fn clean_file_name(raw: &str) -> String {
         .filter(|c| !c.is_control() && !is_invisible_format(*c))
         .take(MAX_FILE_NAME_CHARS)
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    // Dots and spaces may alternate (". .env"): strip them together.
+    let cleaned = cleaned
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end();
     if cleaned.is_empty() {
         "file".to_owned()
     } else {
@@ -73,12 +76,16 @@ pub fn clean_file_name(raw: &str) -> String {
     }
 }
 
-/// Characters that change how text around them is shown: right-to-left marks and overrides,
-/// zero-width characters, the byte order mark.
+/// Characters that change how text around them is shown: direction marks, embeddings,
+/// overrides and isolates (Unicode's `Bidi_Control`), zero-width characters, the byte order mark.
 fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
     )
 }
 
@@ -101,6 +108,14 @@ mod tests {
         // With U+202E kept, "invoice<U+202E>fdp.exe" would show as "invoiceexe.pdf".
         assert_eq!(clean_file_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
         assert_eq!(clean_file_name("\u{200F}name\u{FEFF}.png"), "name.png");
+        assert_eq!(clean_file_name("\u{061C}name.png"), "name.png");
+    }
+
+    #[test]
+    fn dots_and_spaces_in_any_order_cannot_hide_a_name() {
+        assert_eq!(clean_file_name(". .env"), "env");
+        assert_eq!(clean_file_name(" . . .bashrc "), "bashrc");
+        assert_eq!(clean_file_name(". ."), "file");
     }
 
     #[test]

@@ -219,4 +219,120 @@ mod tests {
         assert!(Password::candidate("short".into()).is_some());
         assert!(Password::candidate("x".repeat(Password::MAX_CHARS + 1)).is_none());
     }
+
+    mod properties {
+        use super::super::common_passwords;
+        use super::*;
+        use crate::domain::test_strategies::{long_text, padding, text};
+        use proptest::{prelude::*, sample::select};
+
+        fn is_name_char(c: char) -> bool {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
+        }
+
+        /// Valid names, names of the wrong length, names with one foreign character, and
+        /// anything at all.
+        fn name_like() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[A-Za-z0-9._-]{0,40}",
+                ("[A-Za-z0-9._-]{0,20}", text(1), "[A-Za-z0-9._-]{0,20}")
+                    .prop_map(|(head, odd, tail)| format!("{head}{odd}{tail}")),
+                text(0..=40),
+            ]
+        }
+
+        /// Around both length limits, and short ones between.
+        fn password_like() -> impl Strategy<Value = String> {
+            prop_oneof![text(0..=12), text(0..=64), long_text(1015..=1035)]
+        }
+
+        /// `entry` with the letters that `mask` picks upper-cased.
+        fn recase(entry: &str, mask: u64) -> String {
+            entry
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if mask >> (i % 64) & 1 == 1 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        }
+
+        proptest! {
+            #[test]
+            fn usernames_follow_their_rules(raw in name_like()) {
+                let trimmed = raw.trim();
+                let all_allowed = trimmed.chars().all(is_name_char);
+                match Username::parse(&raw) {
+                    Ok(name) => {
+                        prop_assert_eq!(name.as_str(), trimmed);
+                        prop_assert!(all_allowed);
+                        prop_assert!((3..=32).contains(&name.as_str().len()));
+                    }
+                    Err(UsernameError::Empty) => prop_assert!(trimmed.is_empty()),
+                    Err(UsernameError::Characters) => prop_assert!(!all_allowed),
+                    Err(UsernameError::Length) => {
+                        prop_assert!(all_allowed);
+                        prop_assert!(!(3..=32).contains(&trimmed.chars().count()));
+                    }
+                }
+            }
+
+            #[test]
+            fn usernames_ignore_surrounding_whitespace(
+                raw in name_like(),
+                before in padding(),
+                after in padding(),
+            ) {
+                prop_assert_eq!(
+                    Username::parse(&format!("{before}{raw}{after}")),
+                    Username::parse(&raw)
+                );
+            }
+
+            #[test]
+            fn passwords_count_characters_and_are_kept_as_typed(raw in password_like()) {
+                let chars = raw.chars().count();
+                match Password::parse(raw.clone()) {
+                    Ok(password) => {
+                        prop_assert_eq!(password.expose(), raw.as_str());
+                        prop_assert!((8..=1024).contains(&chars));
+                    }
+                    Err(PasswordError::TooShort) => prop_assert!(chars < 8),
+                    Err(PasswordError::TooLong) => prop_assert!(chars > 1024),
+                    Err(PasswordError::Common) => {
+                        prop_assert!((8..=1024).contains(&chars));
+                        prop_assert!(common_passwords::is_common(&raw.to_lowercase()));
+                    }
+                }
+            }
+
+            #[test]
+            fn repeated_wide_characters_are_counted_once_each(c in any::<char>(), n in 0usize..16) {
+                let verdict = Password::parse(c.to_string().repeat(n));
+                prop_assert_eq!(verdict == Err(PasswordError::TooShort), n < 8);
+            }
+
+            #[test]
+            fn every_listed_password_is_refused_in_any_case(
+                entry in select(common_passwords::entries()),
+                mask in any::<u64>(),
+            ) {
+                prop_assert_eq!(
+                    Password::parse(recase(entry, mask)),
+                    Err(PasswordError::Common)
+                );
+            }
+
+            #[test]
+            fn login_candidates_are_only_bounded(raw in password_like()) {
+                let kept = Password::candidate(raw.clone()).map(|p| p.expose().to_owned());
+                let expected = (raw.chars().count() <= Password::MAX_CHARS).then_some(raw);
+                prop_assert_eq!(kept, expected);
+            }
+        }
+    }
 }

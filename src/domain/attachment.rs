@@ -139,4 +139,129 @@ mod tests {
         assert_eq!(human_size(-1), "0 bytes");
         assert_eq!(human_size(i64::MAX), "9223372 TB");
     }
+
+    mod properties {
+        use super::*;
+        use crate::domain::test_strategies::{long_text, text};
+        use proptest::prelude::*;
+
+        /// Unicode's `Bidi_Control` characters, and the invisible ones: zero-width characters,
+        /// word joiner and invisible operators, byte order mark.
+        fn is_bidi_or_invisible(c: char) -> bool {
+            matches!(
+                c,
+                '\u{061C}'
+                    | '\u{200E}'
+                    | '\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{200B}'..='\u{200D}'
+                    | '\u{2060}'..='\u{2064}'
+                    | '\u{FEFF}'
+            )
+        }
+
+        /// Names, names behind dots and spaces, paths of names, and names far over the limit.
+        fn file_name_like() -> impl Strategy<Value = String> {
+            prop_oneof![
+                text(0..=40),
+                ("[. \t\u{A0}]{0,6}", text(0..=12)).prop_map(|(dots, name)| dots + &name),
+                proptest::collection::vec(text(0..=12), 1..=4).prop_map(|parts| parts.join("/")),
+                long_text(MAX_FILE_NAME_CHARS - 10..=MAX_FILE_NAME_CHARS + 60),
+            ]
+        }
+
+        /// The size a `human_size` text stands for, in bytes, and its unit (0 = bytes, 1 = KB…).
+        fn shown_bytes_and_unit(shown: &str) -> (u128, u32) {
+            let (number, unit) = shown.split_once(' ').expect("a number and a unit");
+            let unit = ["bytes", "KB", "MB", "GB", "TB"]
+                .iter()
+                .position(|&u| u == unit)
+                .expect("a known unit") as u32;
+            let scale = 1000u128.pow(unit);
+            let bytes = match number.split_once('.') {
+                Some((whole, tenth)) => {
+                    assert_eq!(tenth.len(), 1, "{shown}");
+                    (whole.parse::<u128>().unwrap() * 10 + tenth.parse::<u128>().unwrap()) * scale
+                        / 10
+                }
+                None => number.parse::<u128>().unwrap() * scale,
+            };
+            (bytes, unit)
+        }
+
+        /// Sizes near the points where `human_size` changes unit or precision (k × 10^e).
+        fn size_near_a_switch() -> impl Strategy<Value = i64> {
+            (1i64..=9999, 0u32..=15, -1000i64..=1000)
+                .prop_map(|(k, e, offset)| k.saturating_mul(10i64.pow(e)).saturating_add(offset))
+        }
+
+        proptest! {
+            #[test]
+            fn cleaned_names_are_safe_to_show(raw in file_name_like()) {
+                let cleaned = clean_file_name(&raw);
+                prop_assert!(!cleaned.is_empty());
+                prop_assert!(cleaned.chars().count() <= MAX_FILE_NAME_CHARS);
+                prop_assert!(!cleaned.contains(['/', '\\']));
+                prop_assert!(!cleaned.chars().any(|c| c.is_control() || is_bidi_or_invisible(c)));
+                prop_assert!(!cleaned.starts_with('.'));
+                prop_assert_eq!(cleaned.trim(), cleaned.as_str());
+            }
+
+            #[test]
+            fn cleaning_twice_is_cleaning_once(raw in file_name_like()) {
+                let cleaned = clean_file_name(&raw);
+                prop_assert_eq!(clean_file_name(&cleaned), cleaned);
+            }
+
+            #[test]
+            fn plain_names_survive_cleaning(
+                dirs in "([a-z]{1,8}[/\\\\]){0,3}",
+                name in "[A-Za-z0-9][A-Za-z0-9 ._-]{0,40}[A-Za-z0-9]",
+            ) {
+                prop_assert_eq!(clean_file_name(&format!("{dirs}{name}")), name);
+            }
+
+            #[test]
+            fn sizes_are_shown_within_half_a_step(
+                bytes in prop_oneof![any::<i64>(), size_near_a_switch()],
+            ) {
+                let shown = human_size(bytes);
+                let (shown_bytes, unit) = shown_bytes_and_unit(&shown);
+                let actual = u128::try_from(bytes.max(0)).unwrap();
+                // Tenths below 10 of a unit, whole units above.
+                let step = 1000u128.pow(unit) / if shown.contains('.') { 10 } else { 1 };
+                prop_assert!(2 * shown_bytes.abs_diff(actual) <= step, "{} is {}", bytes, shown);
+            }
+
+            #[test]
+            fn a_larger_size_never_shows_smaller(
+                smaller in prop_oneof![any::<i64>(), size_near_a_switch()],
+                increase in prop_oneof![0i64..=2000, any::<i64>()],
+            ) {
+                let larger = smaller.saturating_add(increase.max(0));
+                let (small_bytes, small_unit) = shown_bytes_and_unit(&human_size(smaller));
+                let (large_bytes, large_unit) = shown_bytes_and_unit(&human_size(larger));
+                prop_assert!(small_bytes <= large_bytes, "{} then {}", smaller, larger);
+                prop_assert!(small_unit <= large_unit, "{} then {}", smaller, larger);
+            }
+        }
+
+        /// Every size within 1,100 bytes of each switch, one after another.
+        #[test]
+        fn sizes_grow_steadily_across_every_switch() {
+            for unit in 1..=5u32 {
+                let (scale, milli) = (1000i64.pow(unit), 1000i64.pow(unit - 1));
+                // A new unit, tenths giving way to whole units, rounding up to 1000 of a unit.
+                for switch in [scale, 9_950 * milli, 999_500 * milli] {
+                    let mut previous = shown_bytes_and_unit(&human_size(switch - 1100));
+                    for bytes in switch - 1099..=switch + 1100 {
+                        let now = shown_bytes_and_unit(&human_size(bytes));
+                        assert!(previous.0 <= now.0 && previous.1 <= now.1, "at {bytes}");
+                        previous = now;
+                    }
+                }
+            }
+        }
+    }
 }

@@ -7,6 +7,9 @@ mod timestamp;
 mod todo;
 mod token;
 
+#[cfg(test)]
+pub(crate) mod test_strategies;
+
 pub use account::{Password, PasswordError, UserId, UserView, Username, UsernameError};
 pub use attachment::{clean_file_name, human_size, Attachment};
 pub use filter::Filter;

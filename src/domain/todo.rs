@@ -154,4 +154,57 @@ mod tests {
             "The title is too long: 600 characters, the most is 500."
         );
     }
+
+    mod properties {
+        use super::*;
+        use crate::domain::test_strategies::{long_text, padding, text};
+        use proptest::prelude::*;
+
+        /// Short titles, titles around the limit, and blank ones.
+        fn title_like() -> impl Strategy<Value = String> {
+            prop_oneof![
+                text(0..=20),
+                long_text(TodoTitle::MAX_CHARS - 5..=TodoTitle::MAX_CHARS + 5),
+                padding(),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn accepted_titles_are_trimmed_non_empty_and_short(raw in title_like()) {
+                let trimmed = raw.trim();
+                match TodoTitle::parse(&raw) {
+                    Ok(title) => {
+                        prop_assert_eq!(title.as_str(), trimmed);
+                        prop_assert!(!title.as_str().is_empty());
+                        prop_assert!(title.as_str().chars().count() <= TodoTitle::MAX_CHARS);
+                    }
+                    Err(TodoTitleError::Empty) => prop_assert!(trimmed.is_empty()),
+                    Err(TodoTitleError::TooLong { chars }) => {
+                        prop_assert_eq!(chars, trimmed.chars().count());
+                        prop_assert!(chars > TodoTitle::MAX_CHARS);
+                    }
+                }
+            }
+
+            #[test]
+            fn parsing_an_accepted_title_again_changes_nothing(raw in title_like()) {
+                if let Ok(title) = TodoTitle::parse(&raw) {
+                    prop_assert_eq!(TodoTitle::parse(title.as_str()), Ok(title));
+                }
+            }
+
+            #[test]
+            fn whitespace_padding_never_changes_the_verdict(
+                raw in title_like(),
+                before in padding(),
+                after in padding(),
+            ) {
+                prop_assert_eq!(
+                    TodoTitle::parse(&format!("{before}{raw}{after}")),
+                    TodoTitle::parse(&raw)
+                );
+            }
+        }
+    }
 }

@@ -321,4 +321,116 @@ mod tests {
         assert!("m".parse::<Span>().is_err());
         assert!("3 weeks".parse::<Span>().is_err());
     }
+
+    mod properties {
+        use super::*;
+        use crate::domain::test_strategies::{padding, text};
+        use proptest::{prelude::*, sample::select};
+
+        const SIZE_UNITS: &[(&str, u64)] = &[
+            ("", 1),
+            ("B", 1),
+            ("KiB", 1 << 10),
+            ("MiB", 1 << 20),
+            ("GiB", 1 << 30),
+        ];
+        const SPAN_UNITS: &[(&str, u64)] = &[("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)];
+
+        /// Numbers (some past `u64::MAX`) with units, real or not, and anything at all.
+        fn setting_like() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[0-9]{0,22} ?(B|KiB|MiB|GiB|KB|kib|s|m|h|d|w|ms)?",
+                "-?[0-9]{1,5}(\\.[0-9])?[a-zA-Z]{0,3}",
+                text(0..=30),
+            ]
+        }
+
+        /// A unit and a count of it whose product fits in a `u64`.
+        fn count_of(
+            units: &'static [(&'static str, u64)],
+        ) -> impl Strategy<Value = (u64, &'static str, u64)> {
+            select(units).prop_flat_map(|(unit, scale)| {
+                let most = u64::MAX / scale;
+                (
+                    prop_oneof![1..=1000u64, 1..=most, Just(most)],
+                    Just(unit),
+                    Just(scale),
+                )
+            })
+        }
+
+        /// A unit and a count of it whose product is past `u64::MAX`.
+        fn overflowing_count_of(
+            units: &'static [(&'static str, u64)],
+        ) -> impl Strategy<Value = (u64, &'static str)> {
+            select(units)
+                .prop_filter("a unit over one", |(_, scale)| *scale > 1)
+                .prop_flat_map(|(unit, scale)| (u64::MAX / scale + 1..=u64::MAX, Just(unit)))
+        }
+
+        /// Whether `number` and `unit` together are refused. (`prop_assert!` can't hold a
+        /// `format!` with arguments.)
+        fn refuses<T: FromStr>(number: impl fmt::Display, unit: &str) -> bool {
+            format!("{number}{unit}").parse::<T>().is_err()
+        }
+
+        proptest! {
+            #[test]
+            fn settings_never_panic(raw in setting_like()) {
+                // Whatever the verdict, an accepted value is more than zero.
+                if let Ok(ByteSize(bytes)) = raw.parse::<ByteSize>() {
+                    prop_assert!(bytes > 0);
+                }
+                if let Ok(Span(span)) = raw.parse::<Span>() {
+                    prop_assert!(!span.is_zero());
+                }
+            }
+
+            #[test]
+            fn sizes_round_trip(
+                (count, unit, scale) in count_of(SIZE_UNITS),
+                before in padding(),
+                after in padding(),
+            ) {
+                prop_assert_eq!(
+                    format!("{before}{count}{unit}{after}").parse(),
+                    Ok(ByteSize(count * scale))
+                );
+            }
+
+            #[test]
+            fn spans_round_trip(
+                (count, unit, scale) in count_of(SPAN_UNITS),
+                before in padding(),
+                after in padding(),
+            ) {
+                prop_assert_eq!(
+                    format!("{before}{count}{unit}{after}").parse(),
+                    Ok(Span(Duration::from_secs(count * scale)))
+                );
+            }
+
+            #[test]
+            fn zero_is_refused(
+                zeros in "0{1,5}",
+                size_unit in select(SIZE_UNITS),
+                span_unit in select(SPAN_UNITS),
+            ) {
+                prop_assert!(refuses::<ByteSize>(&zeros, size_unit.0));
+                prop_assert!(refuses::<Span>(&zeros, span_unit.0));
+            }
+
+            #[test]
+            fn overflow_is_refused(
+                (size_count, size_unit) in overflowing_count_of(SIZE_UNITS),
+                (span_count, span_unit) in overflowing_count_of(SPAN_UNITS),
+                too_many_digits in "[1-9][0-9]{20,30}",
+            ) {
+                prop_assert!(refuses::<ByteSize>(size_count, size_unit));
+                prop_assert!(refuses::<Span>(span_count, span_unit));
+                prop_assert!(refuses::<ByteSize>(&too_many_digits, ""));
+                prop_assert!(refuses::<Span>(&too_many_digits, "s"));
+            }
+        }
+    }
 }

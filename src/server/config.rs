@@ -213,10 +213,16 @@ impl FromStr for Span {
         };
         let secs = number
             .checked_mul(unit_secs)
-            .filter(|&secs| secs > 0)
-            .ok_or_else(|| format!("'{s}' must be more than zero and less than forever"))?;
+            .filter(|&secs| secs > 0 && secs <= Span::LONGEST_SECS)
+            .ok_or_else(|| format!("'{s}' must be more than zero and at most 100 years"))?;
         Ok(Span(Duration::from_secs(secs)))
     }
+}
+
+impl Span {
+    /// A hundred years: longer than anything a setting needs, short enough that adding it to
+    /// the current time can never overflow.
+    pub const LONGEST_SECS: u64 = 100 * 365 * 24 * 60 * 60;
 }
 
 /// A database URL. It may hold a password, so `Debug` hides everything after the scheme.
@@ -346,11 +352,13 @@ mod tests {
         }
 
         /// A unit and a count of it whose product fits in a `u64`.
+        /// A unit and a count of it whose product is at most `largest`.
         fn count_of(
             units: &'static [(&'static str, u64)],
+            largest: u64,
         ) -> impl Strategy<Value = (u64, &'static str, u64)> {
-            select(units).prop_flat_map(|(unit, scale)| {
-                let most = u64::MAX / scale;
+            select(units).prop_flat_map(move |(unit, scale)| {
+                let most = largest / scale;
                 (
                     prop_oneof![1..=1000u64, 1..=most, Just(most)],
                     Just(unit),
@@ -359,13 +367,16 @@ mod tests {
             })
         }
 
-        /// A unit and a count of it whose product is past `u64::MAX`.
+        /// A unit and a count of it whose product is past `largest`.
         fn overflowing_count_of(
             units: &'static [(&'static str, u64)],
+            largest: u64,
         ) -> impl Strategy<Value = (u64, &'static str)> {
             select(units)
-                .prop_filter("a unit over one", |(_, scale)| *scale > 1)
-                .prop_flat_map(|(unit, scale)| (u64::MAX / scale + 1..=u64::MAX, Just(unit)))
+                .prop_filter("a count past the largest exists", move |(_, scale)| {
+                    largest / scale < u64::MAX
+                })
+                .prop_flat_map(move |(unit, scale)| (largest / scale + 1..=u64::MAX, Just(unit)))
         }
 
         /// Whether `number` and `unit` together are refused. (`prop_assert!` can't hold a
@@ -388,7 +399,7 @@ mod tests {
 
             #[test]
             fn sizes_round_trip(
-                (count, unit, scale) in count_of(SIZE_UNITS),
+                (count, unit, scale) in count_of(SIZE_UNITS, u64::MAX),
                 before in padding(),
                 after in padding(),
             ) {
@@ -400,7 +411,7 @@ mod tests {
 
             #[test]
             fn spans_round_trip(
-                (count, unit, scale) in count_of(SPAN_UNITS),
+                (count, unit, scale) in count_of(SPAN_UNITS, Span::LONGEST_SECS),
                 before in padding(),
                 after in padding(),
             ) {
@@ -422,8 +433,8 @@ mod tests {
 
             #[test]
             fn overflow_is_refused(
-                (size_count, size_unit) in overflowing_count_of(SIZE_UNITS),
-                (span_count, span_unit) in overflowing_count_of(SPAN_UNITS),
+                (size_count, size_unit) in overflowing_count_of(SIZE_UNITS, u64::MAX),
+                (span_count, span_unit) in overflowing_count_of(SPAN_UNITS, Span::LONGEST_SECS),
                 too_many_digits in "[1-9][0-9]{20,30}",
             ) {
                 prop_assert!(refuses::<ByteSize>(size_count, size_unit));

@@ -42,6 +42,7 @@ fn shown(err: AppError) -> String {
 }
 
 /// Shown for a failure the server cannot vouch for.
+#[cfg(feature = "ssr")]
 const UNKNOWN_FAILURE: &str = "That did not work. Please try again.";
 
 /// Shows `error` as an alert, announced by screen readers.

@@ -4,6 +4,8 @@
 
 mod attachments;
 mod error_banner;
+#[cfg(feature = "hydrate")]
+mod live;
 mod new_todo;
 mod store;
 mod todo_footer;
@@ -35,6 +37,9 @@ pub fn TodoApp(
 ) -> impl IntoView {
     let store = TodoStore::new(filter, snapshot, editing, error);
     let hydrated = Hydrated::watch();
+    // Changes made elsewhere arrive as they happen (effects run in the browser only).
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || live::start(store));
     // Back and Forward between filters.
     let on_history = window_event_listener(leptos::ev::popstate, move |_| store.follow_address());
     on_cleanup(move || on_history.remove());

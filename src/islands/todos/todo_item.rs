@@ -63,6 +63,7 @@ pub fn TodoItem(entry: Entry, store: TodoStore) -> impl IntoView {
     // Opens the editor and focuses it once it is drawn (no effect per row: rows are many).
     let start_editing = move || {
         editing.set(true);
+        store.editing_started(id);
         request_animation_frame(move || {
             if let Some(input) = edit_input.get_untracked() {
                 let _ = input.focus();

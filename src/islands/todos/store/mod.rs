@@ -1,5 +1,7 @@
-//! The list as the browser holds it: seeded from the server's render, then patched from each
-//! server reply.
+//! The list as the browser holds it: seeded from the server's render, patched from each server
+//! reply, and brought up to date when changes made elsewhere arrive ([`sync`]).
+
+mod sync;
 
 use std::{future::Future, pin::Pin};
 
@@ -49,6 +51,7 @@ pub struct TodoStore {
     edit_in_address: StoredValue<Option<TodoId>>,
     pending: RwSignal<usize>,
     error: RwSignal<Option<String>>,
+    sync: StoredValue<sync::SyncState>,
 }
 
 impl TodoStore {
@@ -65,6 +68,7 @@ impl TodoStore {
             edit_in_address: StoredValue::new(editing),
             pending: RwSignal::new(0),
             error: RwSignal::new(error),
+            sync: StoredValue::new(sync::SyncState::new(snapshot.version, editing)),
         }
     }
 
@@ -110,6 +114,7 @@ impl TodoStore {
             self.edit_in_address.set_value(None);
             browser::replace(self.filter_untracked().path());
         }
+        self.editing_ended(id);
     }
 
     pub fn is_pending(self) -> bool {
@@ -283,6 +288,7 @@ impl TodoStore {
         call: Pin<Box<dyn Future<Output = Result<(), AppError>>>>,
     ) {
         self.pending.update(|n| *n += 1);
+        self.call_started();
         spawn_local(async move {
             match call.await {
                 Ok(()) => self.error.set(None),
@@ -295,6 +301,7 @@ impl TodoStore {
                 }
             }
             self.pending.update(|n| *n -= 1);
+            self.call_ended();
         });
     }
 }

@@ -1,0 +1,114 @@
+//! Browser only: keeps the list live. The server sends the user's changes as Server-Sent
+//! Events (`/events`); each says only "the list is now at version N" (or "resync"), and the
+//! store reloads the list when it is behind.
+//!
+//! Browsers open at most six connections to one host over HTTP/1.1, so ten tabs with a stream
+//! each would starve page loads. One tab holds the stream instead: whichever holds the Web Lock
+//! `tick-events` (for as long as it lives) opens it and passes every event to the other tabs
+//! over a BroadcastChannel. When that tab closes, the lock passes to another, which opens the
+//! stream again. Without Web Locks (an insecure origin), each tab opens its own.
+
+use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use web_sys::{BroadcastChannel, EventSource, MessageEvent};
+
+use crate::routes::EVENTS;
+
+use super::store::TodoStore;
+
+/// The lock and the channel, shared by every Tick tab of this browser.
+const NAME: &str = "tick-events";
+/// After the browser gives up on a stream (the server answered with an error), try again.
+const RETRY_MS: i32 = 5_000;
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    type LockManager;
+
+    #[wasm_bindgen(method)]
+    fn request(this: &LockManager, name: &str, callback: &js_sys::Function) -> js_sys::Promise;
+}
+
+/// Starts listening: as the stream's holder when this tab gets the lock, and to the holder's
+/// messages meanwhile.
+pub fn start(store: TodoStore) {
+    let channel = BroadcastChannel::new(NAME).ok();
+    if let Some(channel) = &channel {
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            if let Some(text) = ev.data().as_string() {
+                heard(store, &text);
+            }
+        });
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+    }
+    let locks = js_sys::Reflect::get(&window().navigator(), &JsValue::from_str("locks"))
+        .ok()
+        .filter(|locks| !locks.is_undefined())
+        .map(JsCast::unchecked_into::<LockManager>);
+    match locks {
+        Some(locks) => {
+            // Runs once this tab holds the lock; the promise it returns never settles, so the
+            // lock is held until the tab goes away.
+            let hold = Closure::once_into_js(move |_lock: JsValue| {
+                open(store, channel);
+                js_sys::Promise::new(&mut |_, _| {})
+            });
+            let _ = locks.request(NAME, hold.unchecked_ref());
+        }
+        None => open(store, None),
+    }
+}
+
+/// A message from the stream or another tab: `change:N` or `resync:N`.
+fn heard(store: TodoStore, message: &str) {
+    let (kind, version) = message.split_once(':').unwrap_or((message, ""));
+    let version = version.parse().ok();
+    match kind {
+        "change" => store.heard(version),
+        "resync" => store.resync(),
+        _ => {}
+    }
+}
+
+/// Opens the stream and passes what it hears to this tab's store and to `channel`.
+fn open(store: TodoStore, channel: Option<BroadcastChannel>) {
+    let url = format!("{EVENTS}?since={}", store.version());
+    let Ok(source) = EventSource::new(&url) else {
+        return;
+    };
+    let relay_to = channel.clone();
+    let relay = move |kind: &'static str| {
+        let channel = relay_to.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            let message = format!("{kind}:{}", ev.last_event_id());
+            heard(store, &message);
+            if let Some(channel) = &channel {
+                let _ = channel.post_message(&JsValue::from_str(&message));
+            }
+        })
+    };
+    for kind in ["change", "resync"] {
+        let listener = relay(kind);
+        let _ = source.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+    // The browser retries a dropped connection by itself (sending `Last-Event-ID`); after an
+    // error answer it stops for good, so start a new stream a little later.
+    let on_error = {
+        let source = source.clone();
+        let channel = channel.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            if source.ready_state() == EventSource::CLOSED {
+                let channel = channel.clone();
+                let again = Closure::once_into_js(move || open(store, channel));
+                let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+                    again.unchecked_ref(),
+                    RETRY_MS,
+                );
+            }
+        })
+    };
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+}

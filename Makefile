@@ -10,13 +10,14 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 ADDR ?= 127.0.0.1:3000
 
-.PHONY: help setup run build test lint deny unit e2e wasm-size bench bench-upload clean
+.PHONY: help setup run build test lint deny unit e2e wasm-size bench bench-events bench-upload clean
 
 help:
 	@echo "make run    build and start Tick at http://$(ADDR) (SQLite in ./data)"
 	@echo "make test   lint, deny, unit + integration tests (SQLite and PostgreSQL), Playwright"
 	@echo "make deny   cargo-deny: RustSec advisories, one sqlx version, crates.io sources only"
 	@echo "make bench  requests per second against a minimal axum+sqlx page"
+	@echo "make bench-events  1,000 open event streams: memory each, delivery of one change"
 	@echo "make bench-upload  a 1 GiB upload: throughput and server memory growth"
 
 ## Install what is missing: wasm32 target, cargo-leptos, wasm-bindgen-cli, cargo-deny, Chromium,
@@ -48,6 +49,7 @@ unit:
 	cargo test --features ssr
 
 e2e: build
+	@scripts/ensure-postgres.sh
 	cd end2end && npx playwright test
 
 ## Reports the release hydrate .wasm size, raw and gzipped, and fails over the budget.
@@ -56,6 +58,10 @@ wasm-size:
 
 bench: build
 	@scripts/bench.sh
+
+## 1,000 open event streams: memory per stream, and how long one change takes to reach all.
+bench-events: build
+	@scripts/bench-events.sh
 
 ## Uploads a 1 GiB file; reports throughput and the server's peak memory growth.
 bench-upload: build

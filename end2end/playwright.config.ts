@@ -59,6 +59,8 @@ export default defineConfig({
       TICK_DATA_DIR: 'target/e2e-data',
       LEPTOS_SITE_ROOT: 'target/site',
       TICK_LOG: 'warn',
+      // Every spec signs up accounts of its own, all from this one address.
+      TICK_SIGNUPS_PER_ADDRESS: '0',
     },
   },
 });

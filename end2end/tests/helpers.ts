@@ -46,9 +46,20 @@ export async function seed(request: APIRequestContext, ...titles: string[]) {
 /**
  * Starts recording what would show a broken page: console errors and warnings, uncaught
  * errors, responses of 400 and above, and failed requests. The list fills as the page runs.
+ *
+ * A request that the browser itself cancels because its page went away (the spec reloaded or
+ * navigated: a favicon still loading, the live-update stream) is not a failure of the page:
+ * it fails with `net::ERR_ABORTED` after a new page load started, and is not recorded.
  */
 export function collectProblems(page: Page): string[] {
   const problems: string[] = [];
+  let navigations = 0;
+  const sentAt = new WeakMap<object, number>();
+  page.on('request', (req) => {
+    // A page load starts with its navigation request, before the old page's loads are cut.
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) navigations += 1;
+    sentAt.set(req, navigations);
+  });
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') {
       problems.push(`${msg.type()}: ${msg.text()} (${msg.location().url})`);
@@ -58,7 +69,11 @@ export function collectProblems(page: Page): string[] {
   page.on('response', (res) => {
     if (res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
   });
-  page.on('requestfailed', (req) => problems.push(`failed: ${req.url()}`));
+  page.on('requestfailed', (req) => {
+    const cutByNavigation =
+      req.failure()?.errorText === 'net::ERR_ABORTED' && (sentAt.get(req) ?? navigations) < navigations;
+    if (!cutByNavigation) problems.push(`failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
   return problems;
 }
 

@@ -54,6 +54,9 @@ fn LoadFailed(err: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(err.http_status());
+        if let Some(secs) = err.retry_after() {
+            response.insert_header(axum::http::header::RETRY_AFTER, secs.into());
+        }
     }
     view! {
         <main class="todoapp">

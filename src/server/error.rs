@@ -67,6 +67,10 @@ impl From<sqlx::Error> for AppError {
             tracing::warn!(error = %err, "the database is unavailable");
             return AppError::Unavailable;
         }
+        if crate::server::db::is_out_of_space(&err) {
+            tracing::error!(error = %err, "the database is out of space");
+            return AppError::OutOfSpace;
+        }
         AppError::internal(err)
     }
 }

@@ -174,4 +174,67 @@ mod tests {
             assert!(!is_known(&err, &LIMITS), "{err:?}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use leptos::server_fn::error::ServerFnUrlError;
+        use proptest::prelude::*;
+
+        /// What a page does with an address's `__err`: decode it, then vouch for it or not.
+        fn shown(raw: &str) -> Option<String> {
+            let err = ServerFnUrlError::<AppError>::decode_err(raw);
+            is_known(&err, &LIMITS).then(|| err.to_string())
+        }
+
+        /// `err` as the address of a failed plain form post carries it.
+        fn in_address(err: AppError) -> String {
+            let url = ServerFnUrlError::new("/fn/todos/add", err)
+                .to_url("http://tick.test/")
+                .unwrap();
+            url.query_pairs()
+                .find(|(key, _)| key == "__err")
+                .map(|(_, value)| value.into_owned())
+                .unwrap()
+        }
+
+        proptest! {
+            #[test]
+            fn any_address_decodes_without_panicking(raw in ".{0,200}") {
+                let _ = shown(&raw);
+            }
+
+            #[test]
+            fn words_an_attacker_chose_are_never_shown(words in ".{1,120}") {
+                for err in [
+                    AppError::Invalid(words.clone()),
+                    AppError::Conflict(words.clone()),
+                    AppError::TooLarge(words.clone()),
+                ] {
+                    let known = rule_messages().any(|known| known == words)
+                        || is_title_too_long(&words)
+                        || words.contains("attachments. Delete some first")
+                        || words.starts_with("That ")
+                        || words.starts_with("The upload")
+                        || words.starts_with("Choose a file")
+                        || words.starts_with("Send the files")
+                        || words.starts_with("At most ");
+                    if !known {
+                        prop_assert_eq!(shown(&in_address(err)), None);
+                    }
+                }
+            }
+
+            #[test]
+            fn the_servers_own_refusals_survive_the_address(chars in 501usize..100_000) {
+                for err in [
+                    AppError::from(TodoTitleError::TooLong { chars }),
+                    AppError::from(Refusal::FileTooBig(LIMITS.max_file_bytes)),
+                    AppError::from(UsernameError::Characters),
+                    AppError::TooManyAttempts { retry_after_secs: chars as u64 },
+                ] {
+                    prop_assert_eq!(shown(&in_address(err.clone())), Some(err.to_string()));
+                }
+            }
+        }
+    }
 }

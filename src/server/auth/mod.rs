@@ -6,6 +6,7 @@ pub mod client;
 mod password;
 pub mod reveal;
 pub mod session;
+mod sign_ups;
 mod throttle;
 
 use std::net::IpAddr;
@@ -17,7 +18,8 @@ use tower_sessions::Session;
 pub use client::{ClientAddr, TrustedProxies};
 pub use password::Hasher;
 pub use session::{CurrentUser, SessionSettings};
-pub use throttle::{Attempt, LoginThrottle, SignUpThrottle, ThrottleLimits};
+pub use sign_ups::SignUpThrottle;
+pub use throttle::{Attempt, LoginThrottle, ThrottleLimits};
 
 use crate::error::AppError;
 

@@ -1,11 +1,11 @@
-//! Throttles on guessing and on account creation, counted in memory (one process).
+//! The log-in throttle, counted in memory (one process).
 //!
-//! Log-ins: failures are counted per (username, client network), which then waits for a delay
-//! that doubles with each further failure; a much higher ceiling per username (from anywhere)
-//! stops a distributed guess without letting one network lock anybody out; and a limit per
-//! client network stops one guesser trying many names. An attempt is counted when it starts,
-//! in the same step as the check, and taken back if it succeeds: parallel attempts cannot all
-//! slip past the check. Sign-ups are counted per client network.
+//! Failures are counted per (username, client network), which then waits for a delay that
+//! doubles with each further failure; a much higher ceiling per username (from anywhere) stops
+//! a distributed guess without letting one network lock anybody out; and a limit per client
+//! network stops one guesser trying many names. An attempt is counted when it starts, in the
+//! same step as the check, and taken back if it succeeds: parallel attempts cannot all slip
+//! past the check.
 
 use std::{
     collections::HashMap,
@@ -33,7 +33,7 @@ pub struct ThrottleLimits {
 /// each further failure, up to the window.
 const FIRST_WAIT: Duration = Duration::from_secs(60);
 /// Entries beyond this many make the next attempt sweep out the expired ones.
-const SWEEP_ABOVE: usize = 10_000;
+pub(super) const SWEEP_ABOVE: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
@@ -43,10 +43,10 @@ enum Key {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Failures {
-    count: u32,
+pub(super) struct Failures {
+    pub(super) count: u32,
     /// The first failure of the count (fixed windows) or the latest (pairs).
-    since: Instant,
+    pub(super) since: Instant,
 }
 
 /// Log-in failures in memory.
@@ -170,83 +170,6 @@ impl Attempt {
     }
 }
 
-/// Sign-ups per client network and hour.
-#[derive(Clone)]
-pub struct SignUpThrottle {
-    /// `0`: no limit.
-    per_hour: u32,
-    counts: Arc<Mutex<HashMap<Network, Failures>>>,
-}
-
-/// A sign-up counted up front; [`SignUpSlot::release`] gives it back if it did not happen.
-pub struct SignUpSlot {
-    throttle: SignUpThrottle,
-    network: Option<Network>,
-}
-
-const HOUR: Duration = Duration::from_secs(60 * 60);
-
-impl SignUpThrottle {
-    pub fn new(per_hour: u32) -> Self {
-        Self {
-            per_hour,
-            counts: Arc::default(),
-        }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, HashMap<Network, Failures>> {
-        self.counts.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Counts a sign-up from `client`; `Err(wait)` when its network has had its share.
-    pub fn begin(&self, client: Option<IpAddr>) -> Result<SignUpSlot, Duration> {
-        self.begin_at(client.map(Network::of), Instant::now())
-    }
-
-    fn begin_at(&self, network: Option<Network>, now: Instant) -> Result<SignUpSlot, Duration> {
-        let counted = SignUpSlot {
-            throttle: self.clone(),
-            network: None,
-        };
-        let Some(network) = network.filter(|_| self.per_hour > 0) else {
-            return Ok(counted);
-        };
-        let mut counts = self.lock();
-        if counts.len() > SWEEP_ABOVE {
-            counts.retain(|_, entry| entry.since + HOUR > now);
-        }
-        let entry = counts.entry(network).or_insert(Failures {
-            count: 0,
-            since: now,
-        });
-        if entry.since + HOUR <= now {
-            *entry = Failures {
-                count: 0,
-                since: now,
-            };
-        }
-        if entry.count >= self.per_hour {
-            return Err(entry.since + HOUR - now);
-        }
-        entry.count += 1;
-        Ok(SignUpSlot {
-            network: Some(network),
-            ..counted
-        })
-    }
-}
-
-impl SignUpSlot {
-    /// The sign-up did not happen (the name was taken, say): it does not count.
-    pub fn release(self) {
-        if let Some(network) = self.network {
-            if let Some(entry) = self.throttle.lock().get_mut(&network) {
-                entry.count = entry.count.saturating_sub(1);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,22 +279,4 @@ mod tests {
         assert!(throttle.begin("alice", None).is_ok());
     }
 
-    #[test]
-    fn sign_ups_are_limited_per_network_and_hour() {
-        let throttle = SignUpThrottle::new(2);
-        let start = Instant::now();
-        throttle.begin_at(net(1), start).unwrap();
-        let second = throttle.begin_at(net(1), start).unwrap();
-        assert!(throttle.begin_at(net(1), start).is_err());
-        assert!(throttle.begin_at(net(2), start).is_ok());
-        // A sign-up that did not happen gives its place back.
-        second.release();
-        assert!(throttle.begin_at(net(1), start).is_ok());
-        assert!(throttle.begin_at(net(1), start + HOUR).is_ok());
-        // Zero turns the limit off.
-        let off = SignUpThrottle::new(0);
-        for _ in 0..100 {
-            off.begin_at(net(1), start).unwrap();
-        }
-    }
 }

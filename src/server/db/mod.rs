@@ -251,3 +251,13 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+/// Whether `err` says the database's disk is full (SQLite `SQLITE_FULL`, PostgreSQL
+/// `disk_full`): nothing was written, and nothing will be until space is freed.
+pub fn is_out_of_space(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("13" | "53100")),
+        sqlx::Error::Io(io) => crate::server::error::is_out_of_space(io),
+        _ => false,
+    }
+}

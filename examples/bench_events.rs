@@ -1,0 +1,113 @@
+//! `make bench-events`: opens many live-update streams (`/events`) on a running Tick, then
+//! measures the server's memory per open stream and how long one change takes to reach all of
+//! them. A benchmark that reports, not a test.
+//!
+//! Usage: bench_events URL SESSION_COOKIE TOKEN SERVER_PID [STREAMS]
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use tokio::sync::{Barrier, Mutex};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, url, cookie, token, pid, rest @ ..] = args.as_slice() else {
+        eprintln!("usage: bench_events URL SESSION_COOKIE TOKEN SERVER_PID [STREAMS]");
+        std::process::exit(2);
+    };
+    let streams: usize = rest.first().map_or(Ok(1000), |n| n.parse())?;
+    let before = rss_kib(pid)?;
+
+    // Every stream gets a connection of its own, as every browser would.
+    let ready = Arc::new(Barrier::new(streams + 1));
+    let arrivals = Arc::new(Mutex::new(Vec::with_capacity(streams)));
+    for _ in 0..streams {
+        let client = reqwest::Client::builder().http1_only().build()?;
+        let request = client
+            .get(format!("{url}/events"))
+            .header("cookie", cookie.as_str());
+        let (ready, arrivals) = (ready.clone(), arrivals.clone());
+        tokio::spawn(async move {
+            let mut response = request.send().await.expect("a stream");
+            assert!(response.status().is_success(), "{}", response.status());
+            let mut seen = String::new();
+            let mut announced = false;
+            while let Ok(Some(chunk)) = response.chunk().await {
+                seen.push_str(&String::from_utf8_lossy(&chunk));
+                if !announced && seen.contains("event: ready") {
+                    announced = true;
+                    ready.wait().await;
+                }
+                if seen.contains("event: change") {
+                    arrivals.lock().await.push(Instant::now());
+                    return;
+                }
+            }
+        });
+    }
+    ready.wait().await;
+    // Let the server settle before reading its memory.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let open = rss_kib(pid)?;
+
+    let started = Instant::now();
+    let api = reqwest::Client::new();
+    let created = api
+        .post(format!("{url}/api/v1/todos"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({ "title": "one change for every stream" }))
+        .send()
+        .await?;
+    let written = started.elapsed();
+    assert!(created.status().is_success(), "{}", created.status());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while arrivals.lock().await.len() < streams && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let mut delays: Vec<Duration> = arrivals
+        .lock()
+        .await
+        .iter()
+        .map(|at| at.duration_since(started))
+        .collect();
+    delays.sort();
+    let at = |q: f64| delays[((delays.len() as f64 * q).ceil() as usize).clamp(1, delays.len()) - 1];
+    println!("open streams: {streams}, reached: {}", delays.len());
+    println!(
+        "server memory: {} KiB before, {} KiB with the streams open: {:.1} KiB per stream",
+        before,
+        open,
+        (open.saturating_sub(before)) as f64 / streams as f64
+    );
+    println!("the write itself (POST /api/v1/todos): {:.1} ms", ms(written));
+    if !delays.is_empty() {
+        println!(
+            "from the write's start to arrival: p50 {:.1} ms, p99 {:.1} ms, all {:.1} ms",
+            ms(at(0.50)),
+            ms(at(0.99)),
+            ms(*delays.last().expect("not empty"))
+        );
+    }
+    Ok(())
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// The resident memory of process `pid`, from /proc.
+fn rss_kib(pid: &str) -> Result<u64, Box<dyn std::error::Error>> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let line = status
+        .lines()
+        .find(|line| line.starts_with("VmRSS:"))
+        .ok_or("no VmRSS")?;
+    Ok(line
+        .split_whitespace()
+        .nth(1)
+        .ok_or("no number")?
+        .parse()?)
+}

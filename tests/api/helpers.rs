@@ -444,3 +444,33 @@ pub async fn execute(app: &TestApp, sql: &str) {
         }
     }
 }
+
+// ---- For the hardening and live-sync tests (throttles, sessions, uploads, tokens, events) ----
+
+/// A browser-like client whose requests say, in `X-Forwarded-For`, that they were forwarded
+/// for `hops` (one address, or a list as proxies build it). Tick believes the header only
+/// behind `--trusted-proxies`.
+pub fn client_forwarded_for(hops: &str) -> Client {
+    let mut headers = header::HeaderMap::new();
+    headers.insert(
+        "x-forwarded-for",
+        header::HeaderValue::from_str(hops).expect("a header value"),
+    );
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .default_headers(headers)
+        .build()
+        .expect("an HTTP client")
+}
+
+/// The whole seconds of a response's `Retry-After`; panics when it has none.
+pub fn retry_after(response: &Response) -> u64 {
+    response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| panic!("no Retry-After in {:?}", response.headers()))
+}

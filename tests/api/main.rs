@@ -9,4 +9,5 @@ mod page_cache;
 mod pages;
 mod rest;
 mod security;
+mod throttles;
 mod todos;

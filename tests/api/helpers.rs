@@ -474,3 +474,88 @@ pub fn retry_after(response: &Response) -> u64 {
         .and_then(|value| value.parse().ok())
         .unwrap_or_else(|| panic!("no Retry-After in {:?}", response.headers()))
 }
+
+/// A browser-like client whose cookie jar the test can read.
+pub fn client_with_jar() -> (Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let client = Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("an HTTP client");
+    (client, jar)
+}
+
+/// The value of the cookie `name` that `jar` sends to `app`'s pages.
+pub fn cookie_in(jar: &reqwest::cookie::Jar, app: &TestApp, name: &str) -> Option<String> {
+    use reqwest::cookie::CookieStore as _;
+    let url = app.url("/").parse().expect("the app's URL");
+    let cookies = jar.cookies(&url)?;
+    cookies
+        .to_str()
+        .ok()?
+        .split(';')
+        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
+        .map(str::to_owned)
+}
+
+/// A new client holding only the cookie `name=value`: another device with a copied cookie.
+pub fn client_with_cookie(app: &TestApp, name: &str, value: &str) -> Client {
+    let (client, jar) = client_with_jar();
+    let url = app.url("/").parse().expect("the app's URL");
+    jar.add_cookie_str(&format!("{name}={value}; Path=/"), &url);
+    client
+}
+
+/// Logs `username` in with [`PASSWORD`] on a new client whose jar the test can read.
+pub async fn log_in_with_jar(
+    app: &TestApp,
+    username: &str,
+) -> (Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let (client, jar) = client_with_jar();
+    let response = app
+        .call_as(
+            &client,
+            "account/log_in",
+            &[("username", username), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    (client, jar)
+}
+
+/// Runs a query that yields one column of bytes per row (a BLOB or BYTEA), on the app's
+/// database.
+pub async fn blobs(app: &TestApp, sql: &str) -> Vec<Vec<u8>> {
+    match app.backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+        }
+        Backend::Postgres => {
+            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+        }
+    }
+}
+
+/// Polls `done` every 50 ms for up to `within`; whether it came true.
+pub async fn eventually_async<F, Fut>(within: Duration, mut done: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if done().await {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

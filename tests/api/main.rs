@@ -9,5 +9,6 @@ mod page_cache;
 mod pages;
 mod rest;
 mod security;
+mod sessions_hardening;
 mod throttles;
 mod todos;

@@ -12,3 +12,4 @@ mod security;
 mod sessions_hardening;
 mod throttles;
 mod todos;
+mod uploads_hardening;

@@ -12,4 +12,5 @@ mod security;
 mod sessions_hardening;
 mod throttles;
 mod todos;
+mod tokens_hardening;
 mod uploads_hardening;

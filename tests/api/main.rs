@@ -4,6 +4,7 @@
 mod accounts;
 mod attachments;
 mod cli;
+mod events;
 mod helpers;
 mod page_cache;
 mod pages;

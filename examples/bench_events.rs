@@ -74,7 +74,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|at| at.duration_since(started))
         .collect();
     delays.sort();
-    let at = |q: f64| delays[((delays.len() as f64 * q).ceil() as usize).clamp(1, delays.len()) - 1];
+    let at =
+        |q: f64| delays[((delays.len() as f64 * q).ceil() as usize).clamp(1, delays.len()) - 1];
     println!("open streams: {streams}, reached: {}", delays.len());
     println!(
         "server memory: {} KiB before, {} KiB with the streams open: {:.1} KiB per stream",
@@ -82,7 +83,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         open,
         (open.saturating_sub(before)) as f64 / streams as f64
     );
-    println!("the write itself (POST /api/v1/todos): {:.1} ms", ms(written));
+    println!(
+        "the write itself (POST /api/v1/todos): {:.1} ms",
+        ms(written)
+    );
     if !delays.is_empty() {
         println!(
             "from the write's start to arrival: p50 {:.1} ms, p99 {:.1} ms, all {:.1} ms",
@@ -105,9 +109,5 @@ fn rss_kib(pid: &str) -> Result<u64, Box<dyn std::error::Error>> {
         .lines()
         .find(|line| line.starts_with("VmRSS:"))
         .ok_or("no VmRSS")?;
-    Ok(line
-        .split_whitespace()
-        .nth(1)
-        .ok_or("no number")?
-        .parse()?)
+    Ok(line.split_whitespace().nth(1).ok_or("no number")?.parse()?)
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod attachments;
 mod cli;
 mod events;
+mod form_errors;
 mod helpers;
 mod page_cache;
 mod pages;

@@ -278,5 +278,4 @@ mod tests {
         assert!(throttle.failures.is_poisoned());
         assert!(throttle.begin("alice", None).is_ok());
     }
-
 }

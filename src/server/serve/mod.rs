@@ -166,4 +166,3 @@ async fn connection(
     }
     open.remove(id);
 }
-

@@ -30,8 +30,8 @@ pub(super) struct Activity {
     in_flight: AtomicUsize,
     /// Milliseconds after `born` when the connection last became idle.
     idle_since: AtomicU64,
-    /// Milliseconds after `born` (plus one; zero for none) when the first byte of a request
-    /// head arrived while no request was in flight.
+    /// Milliseconds after `born` (plus one; zero for none) since when a request head is owed:
+    /// from the connection's start, and then from the first byte of each later request.
     head_since: AtomicU64,
     /// The requests in flight, as `METHOD /path`, to name them if they are cut.
     current: Mutex<Vec<String>>,
@@ -49,7 +49,8 @@ impl Activity {
             born: Instant::now(),
             in_flight: AtomicUsize::new(0),
             idle_since: AtomicU64::new(0),
-            head_since: AtomicU64::new(0),
+            // A new connection owes its first request head from the start.
+            head_since: AtomicU64::new(1),
             current: Mutex::default(),
         }
     }
@@ -274,8 +275,23 @@ mod tests {
     }
 
     #[test]
+    fn a_silent_new_connection_closes_after_the_header_timeout() {
+        let activity = Arc::new(Activity::new());
+        let start = Instant::now();
+        assert!(matches!(
+            activity.verdict(start + Duration::from_secs(9), SETTINGS),
+            Verdict::Keep(_)
+        ));
+        assert!(matches!(
+            activity.verdict(start + Duration::from_secs(11), SETTINGS),
+            Verdict::Close("headers too slow")
+        ));
+    }
+
+    #[test]
     fn an_idle_connection_closes_after_the_keep_alive_timeout() {
         let activity = Arc::new(Activity::new());
+        drop(activity.start(&request()));
         let start = Instant::now();
         assert!(matches!(
             activity.verdict(start + Duration::from_secs(59), SETTINGS),

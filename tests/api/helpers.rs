@@ -211,42 +211,16 @@ async fn start(
     data_dir: tempfile::TempDir,
     settings: &[&str],
 ) -> TestApp {
-    let public = concat!(env!("CARGO_MANIFEST_DIR"), "/public");
-    let data_dir_arg = data_dir.path().display().to_string();
-    let mut args = vec![
-        "tick",
-        "--addr",
-        "127.0.0.1:0",
-        "--database-url",
-        &database_url,
-        "--data-dir",
-        &data_dir_arg,
-        "--site-root",
-        public,
-    ];
-    args.extend_from_slice(settings);
-    let config = Config::try_parse_from(args).expect("valid test settings");
-    let app = Application::build(&config).await.expect("the app starts");
-    let address = format!("http://{}", app.local_addr());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async move {
-        let _ = stopped.await;
-    }));
-    let mut app = TestApp {
-        address,
-        client: new_client(),
-        username: String::new(),
+    let extra = axum::Router::new();
+    start_with_routes(
         backend,
         database_url,
         postgres_db,
-        _data_dir: data_dir,
-        stop: Some(stop),
-        server: Some(server),
-    };
-    let user = app.sign_up().await;
-    app.client = user.client;
-    app.username = user.username;
-    app
+        data_dir,
+        settings,
+        extra,
+    )
+    .await
 }
 
 impl TestApp {
@@ -528,6 +502,140 @@ pub async fn log_in_with_jar(
 /// Runs a query that yields one column of bytes per row (a BLOB or BYTEA), on the app's
 /// database.
 pub async fn blobs(app: &TestApp, sql: &str) -> Vec<Vec<u8>> {
+
+// Helpers for the robustness tests (connections, outages, shutdown, full disk, backups,
+// upgrades): extra routes, databases a test prepares itself, raw connections, the real binary.
+
+/// [`start`], with `extra` routes served behind all of the app's real layers.
+async fn start_with_routes(
+    backend: Backend,
+    database_url: String,
+    postgres_db: Option<String>,
+    data_dir: tempfile::TempDir,
+    settings: &[&str],
+    extra: axum::Router<tick::server::state::AppState>,
+) -> TestApp {
+    let public = concat!(env!("CARGO_MANIFEST_DIR"), "/public");
+    let data_dir_arg = data_dir.path().display().to_string();
+    let mut args = vec![
+        "tick",
+        "--addr",
+        "127.0.0.1:0",
+        "--database-url",
+        &database_url,
+        "--data-dir",
+        &data_dir_arg,
+        "--site-root",
+        public,
+    ];
+    args.extend_from_slice(settings);
+    let config = Config::try_parse_from(args).expect("valid test settings");
+    let app = Application::build_with(&config, extra)
+        .await
+        .expect("the app starts");
+    let address = format!("http://{}", app.local_addr());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let mut app = TestApp {
+        address,
+        client: new_client(),
+        username: String::new(),
+        backend,
+        database_url,
+        postgres_db,
+        _data_dir: data_dir,
+        stop: Some(stop),
+        server: Some(server),
+    };
+    let user = app.sign_up().await;
+    app.client = user.client;
+    app.username = user.username;
+    app
+}
+
+/// Like [`spawn_app_with`], with `extra` routes (a slow one, one that panics) served behind
+/// all of the app's real layers.
+pub async fn spawn_app_with_routes(
+    backend: Backend,
+    settings: &[&str],
+    extra: axum::Router<tick::server::state::AppState>,
+) -> TestApp {
+    let (database_url, postgres_db, data_dir) = create_database(backend).await;
+    start_with_routes(
+        backend,
+        database_url,
+        postgres_db,
+        data_dir,
+        settings,
+        extra,
+    )
+    .await
+}
+
+/// A new, empty database and data directory that a test prepares before starting Tick on it
+/// (in-process with [`TestDatabase::start`], or as a separate process).
+pub struct TestDatabase {
+    pub backend: Backend,
+    pub url: String,
+    pub data_dir: tempfile::TempDir,
+    postgres_db: Option<String>,
+}
+
+pub async fn new_database(backend: Backend) -> TestDatabase {
+    let (url, postgres_db, data_dir) = create_database(backend).await;
+    TestDatabase {
+        backend,
+        url,
+        data_dir,
+        postgres_db,
+    }
+}
+
+impl TestDatabase {
+    /// The default SQLite database of `data_dir` (where `tick restore` puts one).
+    pub fn sqlite_in(data_dir: tempfile::TempDir) -> Self {
+        let url = format!("sqlite://{}", data_dir.path().join("tick.db").display());
+        TestDatabase {
+            backend: Backend::Sqlite,
+            url,
+            data_dir,
+            postgres_db: None,
+        }
+    }
+
+    /// Starts Tick in-process on this database, reaching it at `reach_at` (its URL, or a
+    /// proxy's), and signs up a fresh user. The app's `database_url` stays the real one.
+    pub async fn start(self, reach_at: &str, settings: &[&str]) -> TestApp {
+        let extra = axum::Router::new();
+        let (backend, url) = (self.backend, self.url);
+        let mut app = start_with_routes(
+            backend,
+            reach_at.to_owned(),
+            self.postgres_db,
+            self.data_dir,
+            settings,
+            extra,
+        )
+        .await;
+        app.database_url = url;
+        app
+    }
+
+    /// Drops a PostgreSQL database (for tests that ran Tick as a separate process).
+    pub async fn remove(mut self) {
+        if let Some(name) = self.postgres_db.take() {
+            let mut conn = PgConnection::connect(&postgres_admin_url()).await.unwrap();
+            conn.execute(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str())
+                .await
+                .expect("dropping the test database");
+        }
+    }
+}
+
+/// Runs a query that yields one text value on the app's database.
+pub async fn text(app: &TestApp, sql: &str) -> String {
     match app.backend {
         Backend::Sqlite => {
             let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
@@ -538,6 +646,12 @@ pub async fn blobs(app: &TestApp, sql: &str) -> Vec<Vec<u8>> {
         Backend::Postgres => {
             let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
             sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+        }
+        Backend::Postgres => {
+            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
         }
     }
 }
@@ -573,5 +687,364 @@ pub async fn texts(app: &TestApp, sql: &str) -> Vec<Option<String>> {
             let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
             sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
         }
+    }
+}
+
+/// Waits up to `limit` for `done`, looking every 50 ms.
+pub async fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    done()
+}
+
+/// The entries of a folder (empty if it does not exist).
+pub fn entries(dir: &std::path::Path) -> Vec<String> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = read
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+impl TestApp {
+    /// `127.0.0.1:port`, for raw connections.
+    pub fn host(&self) -> String {
+        self.address.trim_start_matches("http://").to_owned()
+    }
+}
+
+/// A fresh session cookie (`tick_session=…`) of `username`, for raw requests.
+pub async fn session_cookie(address: &str, username: &str) -> String {
+    let response = new_client()
+        .post(format!("{address}/fn/account/log_in"))
+        .form(&[("username", username), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status(), StatusCode::OK);
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|value| {
+            value
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .find(|cookie| cookie.starts_with("tick_session="))
+        .expect("a session cookie")
+}
+
+/// The head of a raw HTTP/1.1 request to `host`, with `headers`, ending in the blank line.
+pub fn request_head(method: &str, path: &str, host: &str, headers: &[(&str, &str)]) -> String {
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    head
+}
+
+/// A response read off a raw connection.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    /// Lower-case names.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Reads more bytes into `buffer`; false when the connection is closed (or reset).
+async fn read_more(stream: &mut tokio::net::TcpStream, buffer: &mut Vec<u8>) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut chunk = [0u8; 16 * 1024];
+    match stream.read(&mut chunk).await {
+        Ok(0) | Err(_) => false,
+        Ok(read) => {
+            buffer.extend_from_slice(&chunk[..read]);
+            true
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+/// Reads one response (sized by `Content-Length` or chunked) from a raw connection; `None`
+/// when the server closes the connection first.
+pub async fn read_response(stream: &mut tokio::net::TcpStream) -> Option<RawResponse> {
+    let mut buffer = Vec::new();
+    let head_end = loop {
+        if let Some(at) = find(&buffer, b"\r\n\r\n") {
+            break at + 4;
+        }
+        if !read_more(stream, &mut buffer).await {
+            return None;
+        }
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    let mut rest = buffer.split_off(head_end);
+    let chunked = headers
+        .iter()
+        .any(|(name, value)| name == "transfer-encoding" && value.contains("chunked"));
+    let body = if chunked {
+        let mut body = Vec::new();
+        loop {
+            let line_end = loop {
+                if let Some(at) = find(&rest, b"\r\n") {
+                    break at;
+                }
+                if !read_more(stream, &mut rest).await {
+                    return None;
+                }
+            };
+            let size_text = String::from_utf8_lossy(&rest[..line_end]).into_owned();
+            let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+            let end = line_end + 2 + size + 2;
+            while rest.len() < end {
+                if !read_more(stream, &mut rest).await {
+                    return None;
+                }
+            }
+            body.extend_from_slice(&rest[line_end + 2..line_end + 2 + size]);
+            rest.drain(..end);
+            if size == 0 {
+                break body;
+            }
+        }
+    } else {
+        let length = headers
+            .iter()
+            .find(|(name, _)| name == "content-length")
+            .and_then(|(_, value)| value.parse().ok())
+            .unwrap_or(0);
+        while rest.len() < length {
+            if !read_more(stream, &mut rest).await {
+                return None;
+            }
+        }
+        rest.truncate(length);
+        rest
+    };
+    Some(RawResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Whether the server closes `stream` within `limit` (whatever it sends before).
+pub async fn closed_within(stream: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+    let mut ignored = Vec::new();
+    tokio::time::timeout(limit, async {
+        while read_more(stream, &mut ignored).await {
+            ignored.clear();
+        }
+    })
+    .await
+    .is_ok()
+}
+
+/// The real `tick` binary as a process of its own, logging JSON lines to a file.
+pub struct TickProcess {
+    child: std::process::Child,
+    /// `http://127.0.0.1:port`, from its log.
+    pub address: String,
+    log: std::path::PathBuf,
+    _log_dir: tempfile::TempDir,
+}
+
+/// The `tick` binary's arguments for a test: any port on loopback, JSON logs, the test site.
+pub fn tick_args(data_dir: &std::path::Path, database_url: &str) -> Vec<String> {
+    [
+        "--addr",
+        "127.0.0.1:0",
+        "--log-format",
+        "json",
+        "--site-root",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/public"),
+        "--data-dir",
+        &data_dir.display().to_string(),
+        "--database-url",
+        database_url,
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+impl TickProcess {
+    /// Starts `command` (the binary, or a wrapper that ends by running it) and waits until it
+    /// logs `Tick is listening`, reading its address from that line.
+    pub async fn start(mut command: std::process::Command) -> Self {
+        let log_dir = tempfile::tempdir().unwrap();
+        let log = log_dir.path().join("tick.log");
+        let file = std::fs::File::create(&log).unwrap();
+        let child = command
+            .env_remove("DATABASE_URL")
+            .stdin(std::process::Stdio::null())
+            .stdout(file.try_clone().unwrap())
+            .stderr(file)
+            .spawn()
+            .expect("tick starts");
+        let mut process = TickProcess {
+            child,
+            address: String::new(),
+            log,
+            _log_dir: log_dir,
+        };
+        let started = std::time::Instant::now();
+        loop {
+            let listening = process
+                .log()
+                .lines()
+                .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+                .find(|line| line["message"] == "Tick is listening");
+            if let Some(line) = listening {
+                process.address = format!("http://{}", line["address"].as_str().unwrap());
+                return process;
+            }
+            if let Some(status) = process.child.try_wait().unwrap() {
+                panic!(
+                    "tick exited ({status}) before listening:\n{}",
+                    process.log()
+                );
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "tick did not start:\n{}",
+                process.log()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `127.0.0.1:port`, for raw connections.
+    pub fn host(&self) -> String {
+        self.address.trim_start_matches("http://").to_owned()
+    }
+
+    /// Everything it has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
+    /// Its exit status, if it exits within `limit`.
+    pub async fn exit_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if started.elapsed() > limit {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for TickProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Runs `tick` (not serving: `backup`, `restore`) to the end; its exit status and output.
+pub fn run_tick(args: &[&str]) -> (std::process::ExitStatus, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tick"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("tick runs");
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    (output.status, text)
+}
+
+/// Signs up a new user at the Tick at `address` (a separate process, say).
+pub async fn sign_up_at(address: &str) -> TestUser {
+    let client = new_client();
+    let username = unique_username();
+    let response = client
+        .post(format!("{address}/fn/account/sign_up"))
+        .form(&[("username", username.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status(), StatusCode::OK);
+    TestUser { client, username }
+}
+
+/// Adds a to-do as `user` at the Tick at `address`.
+pub async fn add_at(address: &str, user: &TestUser, title: &str) -> Value {
+    let response = user
+        .client
+        .post(format!("{address}/fn/todos/add"))
+        .form(&[("title", title)])
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+/// A number from one query on the database at `url`.
+pub async fn count_at(url: &str, sql: &str) -> i64 {
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    } else {
+        let mut conn = PgConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
     }
 }

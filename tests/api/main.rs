@@ -3,16 +3,22 @@
 
 mod accounts;
 mod attachments;
+mod backup;
 mod cli;
+mod connections;
+mod disk;
 mod events;
 mod form_errors;
 mod helpers;
+mod outages;
 mod page_cache;
 mod pages;
 mod rest;
 mod security;
 mod sessions_hardening;
+mod shutdown;
 mod throttles;
 mod todos;
 mod tokens_hardening;
+mod upgrade;
 mod uploads_hardening;

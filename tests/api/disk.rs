@@ -1,0 +1,169 @@
+//! A full disk. Tick runs as its own process with its data directory on a 2 MiB tmpfs (in a
+//! private mount namespace, made with `unshare`; the database stays outside it): an upload
+//! bigger than the free space answers 507 and leaves nothing behind; while the disk is full,
+//! reads carry on and every upload gets 507; once there is room again, uploads work.
+
+use std::{io::Write, path::PathBuf, process::Command, time::Duration};
+
+use reqwest::{
+    multipart::{Form, Part},
+    StatusCode,
+};
+use serde_json::Value;
+
+use crate::helpers::{
+    add_at, both_backends, count_at, entries, new_database, sign_up_at, tick_args, Backend,
+    TestUser, TickProcess,
+};
+
+both_backends!(a_full_disk_gives_507_and_leaves_nothing_behind);
+
+/// Whether this machine lets us make a user and mount namespace (to mount a tmpfs unprivileged).
+fn can_unshare() -> bool {
+    Command::new("unshare")
+        .args(["-Urm", "true"])
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+async fn upload(
+    address: &str,
+    user: &TestUser,
+    todo: &Value,
+    bytes: Vec<u8>,
+) -> (StatusCode, Value) {
+    let form = Form::new().part("file", Part::bytes(bytes).file_name("data.bin"));
+    let response = user
+        .client
+        .post(format!("{address}/todos/{}/attachments", todo["id"]))
+        .multipart(form)
+        .send()
+        .await
+        .expect("an answer");
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn assert_out_of_space(status: StatusCode, body: &Value) {
+    assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE, "{body}");
+    assert_eq!(body["error"]["code"], "out_of_space", "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("run out of space"), "{message}");
+}
+
+/// Fills the file system of `path`'s folder with `path` until it is full.
+fn fill(path: &std::path::Path) {
+    let mut file = std::fs::File::create(path).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    loop {
+        if let Err(err) = file.write_all(&chunk) {
+            assert_eq!(err.kind(), std::io::ErrorKind::StorageFull, "{err}");
+            break;
+        }
+    }
+}
+
+async fn a_full_disk_gives_507_and_leaves_nothing_behind(backend: Backend) {
+    if !can_unshare() {
+        eprintln!(
+            "\n\n*** SKIPPED: `unshare -Urm` is not allowed here, so no tmpfs can be mounted ***\n"
+        );
+        return;
+    }
+    let database = new_database(backend).await;
+    // The data directory gets the tmpfs; the SQLite file (if any) stays beside it, outside.
+    let data_dir = database.data_dir.path().join("data");
+    std::fs::create_dir(&data_dir).unwrap();
+    let mut command = Command::new("unshare");
+    command
+        .args(["-Urm", "sh", "-c"])
+        .arg(r#"mount -t tmpfs -o size=2m tmpfs "$1" && shift && exec "$@""#)
+        .arg("sh")
+        .arg(&data_dir)
+        .arg(env!("CARGO_BIN_EXE_tick"))
+        .args(tick_args(&data_dir, &database.url));
+    let mut tick = TickProcess::start(command).await;
+    // The tmpfs as Tick sees it, through its mount namespace.
+    let inside = PathBuf::from(format!("/proc/{}/root", tick.pid()))
+        .join(data_dir.strip_prefix("/").unwrap());
+    let (tmp, files) = (
+        inside.join("attachments/tmp"),
+        inside.join("attachments/files"),
+    );
+    assert!(
+        files.is_dir(),
+        "cannot see Tick's data directory at {}",
+        inside.display()
+    );
+    assert!(
+        entries(&data_dir).is_empty(),
+        "the tmpfs is not private to Tick"
+    );
+
+    let user = sign_up_at(&tick.address).await;
+    let todo = add_at(&tick.address, &user, "on a small disk").await;
+
+    // Bigger than the whole disk: refused, and nothing left behind.
+    let (status, body) = upload(&tick.address, &user, &todo, vec![9u8; 3 << 20]).await;
+    assert_out_of_space(status, &body);
+    assert!(entries(&tmp).is_empty(), "{:?}", entries(&tmp));
+    assert!(entries(&files).is_empty(), "{:?}", entries(&files));
+    assert_eq!(
+        count_at(&database.url, "SELECT COUNT(*) FROM attachments").await,
+        0
+    );
+
+    // The disk fills up (something else wrote to it).
+    let filler = inside.join("filler");
+    fill(&filler);
+    // Reads carry on: the list page and the API.
+    let page = user
+        .client
+        .get(format!("{}/", tick.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("on a small disk"));
+    let listed = user
+        .client
+        .get(format!("{}/api/v1/todos", tick.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), StatusCode::OK);
+    let listed: Value = listed.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    // Even a small upload finds no room.
+    let small: Vec<u8> = (0..100_000u32).map(|i| (i % 253) as u8).collect();
+    let (status, body) = upload(&tick.address, &user, &todo, small.clone()).await;
+    assert_out_of_space(status, &body);
+    assert!(entries(&tmp).is_empty(), "{:?}", entries(&tmp));
+
+    // Room again: the same upload is stored whole.
+    std::fs::remove_file(&filler).unwrap();
+    let (status, body) = upload(&tick.address, &user, &todo, small.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let download = user
+        .client
+        .get(format!("{}/attachments/{}", tick.address, body[0]["id"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.bytes().await.unwrap().to_vec(), small);
+    assert_eq!(entries(&files).len(), 1);
+    assert!(entries(&tmp).is_empty());
+
+    tick.terminate();
+    let status = tick
+        .exit_within(Duration::from_secs(10))
+        .await
+        .expect("tick stops");
+    assert!(status.success(), "{}", tick.log());
+    database.remove().await;
+}

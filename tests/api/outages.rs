@@ -21,7 +21,7 @@ use tokio::{
     task::AbortHandle,
 };
 
-use crate::helpers::{new_database, spawn_app_with, Backend, TestApp};
+use crate::helpers::{new_database, spawn_app_with, Backend, TestApp, PASSWORD};
 
 /// A 503 that says the database is unavailable and when to retry, answered within `limit`.
 async fn assert_unavailable(response: Response, started: Instant, limit: Duration) {
@@ -57,12 +57,17 @@ async fn health(app: &TestApp) -> (StatusCode, Duration) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_write_lock_held_elsewhere_gives_fast_503s_then_passes() {
-    let app = spawn_app_with(Backend::Sqlite, &["--db-acquire-timeout", "1s"]).await;
+    // Sessions idle for 10 s end, so each request pushes the session's expiry back (a write)
+    // if the last push is more than a second old.
+    let settings = ["--db-acquire-timeout", "1s", "--session-idle", "10s"];
+    let app = spawn_app_with(Backend::Sqlite, &settings).await;
     app.add("before the lock").await;
 
     // Another process takes the write lock (WAL mode: readers are not blocked).
     let mut other = SqliteConnection::connect(&app.database_url).await.unwrap();
     other.execute("BEGIN EXCLUSIVE").await.unwrap();
+    // The session is due for its push.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
 
     // Writes fail fast and say so: through a server function...
     let started = Instant::now();
@@ -76,7 +81,11 @@ async fn sqlite_a_write_lock_held_elsewhere_gives_fast_503s_then_passes() {
     let response = api_add(&app, "while locked").await;
     assert_unavailable(response, started, Duration::from_secs(4)).await;
 
-    // Reads carry on: the list, the API, the page.
+    // Reads carry on (the session's push waits for a later request): the page, the API, the
+    // list.
+    let (status, page) = app.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("before the lock"));
     assert_eq!(app.titles().await, ["before the lock"]);
     let listed = app
         .client
@@ -85,9 +94,12 @@ async fn sqlite_a_write_lock_held_elsewhere_gives_fast_503s_then_passes() {
         .await
         .unwrap();
     assert_eq!(listed.status(), StatusCode::OK);
-    let (status, page) = app.page("/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("before the lock"));
+    // A log-in writes its new session: it fails like any write, fast and with a retry time.
+    let started = Instant::now();
+    let (login, _) = app.log_in(&app.username, PASSWORD).await;
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert_eq!(login.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(login.headers().contains_key(header::RETRY_AFTER));
     // Health says the database cannot take writes, in under 2 s.
     let (status, took) = health(&app).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
@@ -103,6 +115,8 @@ async fn sqlite_a_write_lock_held_elsewhere_gives_fast_503s_then_passes() {
         ["before the lock", "while locked", "after the lock"]
     );
     assert_eq!(health(&app).await.0, StatusCode::OK);
+    let (login, _) = app.log_in(&app.username, PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::OK);
     app.stop().await;
 }
 

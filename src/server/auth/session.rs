@@ -81,8 +81,9 @@ fn now_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Sessions in the database: loads on the read pool, saves as updates of existing rows, the
-/// rest through tower-sessions' sqlx store (on SQLite, on the single writer).
+/// Sessions in the database: loads on the read pool, writes in write transactions (on SQLite,
+/// on the single writer), so that a database that is unavailable answers 503 like any other
+/// request; tower-sessions' sqlx store only sweeps expired rows.
 #[derive(Debug, Clone)]
 pub struct Store {
     db: Db,
@@ -117,13 +118,6 @@ impl Store {
         }
     }
 
-    fn writer(&self) -> &dyn SessionStore {
-        match &self.stores {
-            Stores::Sqlite(store) => store,
-            Stores::Postgres(store) => store,
-        }
-    }
-
     /// Deletes expired sessions every `period`, for as long as the server runs.
     pub fn spawn_cleanup(&self, period: Duration) {
         let store = self.clone();
@@ -145,29 +139,61 @@ impl Store {
 
 #[async_trait]
 impl SessionStore for Store {
+    /// Inserts a new session's row; a taken id (all but impossible: 128 random bits) is drawn
+    /// again.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        self.writer().create(record).await
+        const SQL: &str = "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) \
+                           ON CONFLICT (id) DO NOTHING";
+        let data = encode(record)?;
+        let mut tx = self.db.begin().await.map_err(backend)?;
+        loop {
+            let inserted = crate::server::db::on!(tx.ex(), conn => {
+                sqlx::query(SQL)
+                    .bind(record.id.to_string())
+                    .bind(&data)
+                    .bind(record.expiry_date)
+                    .execute(conn)
+                    .await
+                    .map(|done| done.rows_affected())
+            })
+            .map_err(backend)?;
+            if inserted == 1 {
+                break;
+            }
+            record.id = Id::default();
+        }
+        tx.commit().await.map_err(backend)
     }
 
     /// Updates an existing session's row, never creating one: a request still in flight
     /// when its session was ended (log-out, password change) must not bring it back. New
-    /// sessions (and new ids) come through `create`.
+    /// sessions (and new ids) come through `create`, so what comes here is only the push of
+    /// an active session's idle expiry, after its request was served: when the database
+    /// cannot take the write right now (another process holds SQLite's write lock, say), the
+    /// push is left to a later request instead of failing this one.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         const SQL: &str = "UPDATE sessions SET data = $2, expiry_date = $3 WHERE id = $1";
-        let data = rmp_serde::to_vec(record)
-            .map_err(|err| session_store::Error::Encode(err.to_string()))?;
-        let mut tx = self.db.begin().await.map_err(backend)?;
-        crate::server::db::on!(tx.ex(), conn => {
-            sqlx::query(SQL)
-                .bind(record.id.to_string())
-                .bind(data)
-                .bind(record.expiry_date)
-                .execute(conn)
-                .await
-                .map(|_| ())
-        })
-        .map_err(backend)?;
-        tx.commit().await.map_err(backend)
+        let data = encode(record)?;
+        let updated = async {
+            let mut tx = self.db.begin().await?;
+            crate::server::db::on!(tx.ex(), conn => {
+                sqlx::query(SQL)
+                    .bind(record.id.to_string())
+                    .bind(data)
+                    .bind(record.expiry_date)
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
+            })?;
+            tx.commit().await
+        };
+        match updated.await {
+            Err(err) if crate::server::db::is_unavailable(&err) => {
+                tracing::warn!(error = %err, "a session's expiry could not be pushed back yet");
+                Ok(())
+            }
+            other => other.map_err(backend),
+        }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -189,8 +215,18 @@ impl SessionStore for Store {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.writer().delete(id).await
+        const SQL: &str = "DELETE FROM sessions WHERE id = $1";
+        let mut tx = self.db.begin().await.map_err(backend)?;
+        crate::server::db::on!(tx.ex(), conn => {
+            sqlx::query(SQL).bind(id.to_string()).execute(conn).await.map(|_| ())
+        })
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)
     }
+}
+
+fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
+    rmp_serde::to_vec(record).map_err(|err| session_store::Error::Encode(err.to_string()))
 }
 
 /// What a failed session operation says when the database is unreachable (see [`error`]).

@@ -63,13 +63,13 @@ impl From<sqlx::Error> for AppError {
             tracing::info!("a request ended after the database closed for shutdown");
             return AppError::Unavailable;
         }
+        if crate::server::db::is_out_of_space(&err) {
+            tracing::error!(error = %err, "the database is out of storage space");
+            return AppError::OutOfSpace;
+        }
         if crate::server::db::is_unavailable(&err) {
             tracing::warn!(error = %err, "the database is unavailable");
             return AppError::Unavailable;
-        }
-        if crate::server::db::is_out_of_space(&err) {
-            tracing::error!(error = %err, "the database is out of space");
-            return AppError::OutOfSpace;
         }
         AppError::internal(err)
     }

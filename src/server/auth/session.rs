@@ -169,8 +169,8 @@ impl SessionStore for Store {
     /// when its session was ended (log-out, password change) must not bring it back. New
     /// sessions (and new ids) come through `create`, so what comes here is only the push of
     /// an active session's idle expiry, after its request was served: when the database
-    /// cannot take the write right now (another process holds SQLite's write lock, say), the
-    /// push is left to a later request instead of failing this one.
+    /// cannot take the write right now (another process holds SQLite's write lock, or its
+    /// disk is full), the push is left to a later request instead of failing this one.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         const SQL: &str = "UPDATE sessions SET data = $2, expiry_date = $3 WHERE id = $1";
         let data = encode(record)?;
@@ -188,7 +188,10 @@ impl SessionStore for Store {
             tx.commit().await
         };
         match updated.await {
-            Err(err) if crate::server::db::is_unavailable(&err) => {
+            Err(err)
+                if crate::server::db::is_unavailable(&err)
+                    || crate::server::db::is_out_of_space(&err) =>
+            {
                 tracing::warn!(error = %err, "a session's expiry could not be pushed back yet");
                 Ok(())
             }

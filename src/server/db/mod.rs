@@ -124,10 +124,22 @@ impl Db {
         // the pool instead of failing with "database is locked".
         // A local file cannot drop a connection the way a network can: skip the ping that
         // sqlx otherwise sends through each connection's worker thread on every acquire.
+        // After some errors (a full disk, an I/O error) SQLite rolls a transaction back by
+        // itself; sqlx's own rollback then fails and leaves the connection marked as inside a
+        // transaction, where every later `begin` fails. Such a writer is replaced.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(timeouts.acquire)
             .test_before_acquire(false)
+            .before_acquire(|conn, _| {
+                let stuck = conn.is_in_transaction();
+                if stuck {
+                    tracing::warn!(
+                        "replacing the SQLite writer, left in a rolled-back transaction"
+                    );
+                }
+                Box::pin(std::future::ready(Ok(!stuck)))
+            })
             .connect_with(options.clone())
             .await
             .context("opening the SQLite database for writing")?;

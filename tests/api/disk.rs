@@ -1,7 +1,9 @@
 //! A full disk. Tick runs as its own process with its data directory on a 2 MiB tmpfs (in a
-//! private mount namespace, made with `unshare`; the database stays outside it): an upload
-//! bigger than the free space answers 507 and leaves nothing behind; while the disk is full,
-//! reads carry on and every upload gets 507; once there is room again, uploads work.
+//! private mount namespace, made with `unshare`), on SQLite with its database there too (as by
+//! default), or on PostgreSQL: an upload bigger than the free space answers 507 and leaves
+//! nothing behind; while the disk is full, reads carry on (sessions due for their expiry push
+//! included), uploads and SQLite writes answer 507; once there is room again, both work (no
+//! restart).
 
 use std::{io::Write, path::PathBuf, process::Command, time::Duration};
 
@@ -12,8 +14,8 @@ use reqwest::{
 use serde_json::Value;
 
 use crate::helpers::{
-    add_at, both_backends, count_at, entries, new_database, sign_up_at, tick_args, Backend,
-    TestUser, TickProcess,
+    add_at, both_backends, entries, new_database, sign_up_at, tick_args, Backend, TestUser,
+    TickProcess,
 };
 
 both_backends!(a_full_disk_gives_507_and_leaves_nothing_behind);
@@ -55,6 +57,25 @@ fn assert_out_of_space(status: StatusCode, body: &Value) {
     assert!(message.contains("run out of space"), "{message}");
 }
 
+async fn add_through_api(address: &str, user: &TestUser, title: &str) -> (StatusCode, Value) {
+    let response = user
+        .client
+        .post(format!("{address}/api/v1/todos"))
+        .json(&serde_json::json!({ "title": title }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap())
+}
+
+async fn attachments_of(address: &str, user: &TestUser, todo: &Value) -> Vec<Value> {
+    let url = format!("{address}/api/v1/todos/{}/attachments", todo["id"]);
+    let response = user.client.get(url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
 /// Fills the file system of `path`'s folder with `path` until it is full.
 fn fill(path: &std::path::Path) {
     let mut file = std::fs::File::create(path).unwrap();
@@ -75,9 +96,14 @@ async fn a_full_disk_gives_507_and_leaves_nothing_behind(backend: Backend) {
         return;
     }
     let database = new_database(backend).await;
-    // The data directory gets the tmpfs; the SQLite file (if any) stays beside it, outside.
+    // The data directory gets the tmpfs. On SQLite the database is there too, where Tick
+    // keeps it by default (and shares the full disk); PostgreSQL has its own.
     let data_dir = database.data_dir.path().join("data");
     std::fs::create_dir(&data_dir).unwrap();
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", data_dir.join("tick.db").display()),
+        Backend::Postgres => database.url.clone(),
+    };
     let mut command = Command::new("unshare");
     command
         .args(["-Urm", "sh", "-c"])
@@ -85,7 +111,9 @@ async fn a_full_disk_gives_507_and_leaves_nothing_behind(backend: Backend) {
         .arg("sh")
         .arg(&data_dir)
         .arg(env!("CARGO_BIN_EXE_tick"))
-        .args(tick_args(&data_dir, &database.url));
+        .args(tick_args(&data_dir, &url))
+        // Each request pushes its session's expiry back (a write) once a second.
+        .args(["--session-idle", "10s"]);
     let mut tick = TickProcess::start(command).await;
     // The tmpfs as Tick sees it, through its mount namespace.
     let inside = PathBuf::from(format!("/proc/{}/root", tick.pid()))
@@ -103,7 +131,6 @@ async fn a_full_disk_gives_507_and_leaves_nothing_behind(backend: Backend) {
         entries(&data_dir).is_empty(),
         "the tmpfs is not private to Tick"
     );
-
     let user = sign_up_at(&tick.address).await;
     let todo = add_at(&tick.address, &user, "on a small disk").await;
 
@@ -112,14 +139,14 @@ async fn a_full_disk_gives_507_and_leaves_nothing_behind(backend: Backend) {
     assert_out_of_space(status, &body);
     assert!(entries(&tmp).is_empty(), "{:?}", entries(&tmp));
     assert!(entries(&files).is_empty(), "{:?}", entries(&files));
-    assert_eq!(
-        count_at(&database.url, "SELECT COUNT(*) FROM attachments").await,
-        0
-    );
+    // No row either (SQLite cannot open a database through /proc/PID/root: ask Tick).
+    assert!(attachments_of(&tick.address, &user, &todo).await.is_empty());
 
     // The disk fills up (something else wrote to it).
     let filler = inside.join("filler");
     fill(&filler);
+    // The sessions are due for their push, which must not fail the reads.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     // Reads carry on: the list page and the API.
     let page = user
         .client
@@ -138,14 +165,25 @@ async fn a_full_disk_gives_507_and_leaves_nothing_behind(backend: Backend) {
     assert_eq!(listed.status(), StatusCode::OK);
     let listed: Value = listed.json().await.unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
+    // A to-do: on SQLite the database shares the full disk, so it is refused as out of
+    // space; PostgreSQL keeps its own disk and stores it.
+    let (status, body) = add_through_api(&tick.address, &user, "while the disk is full").await;
+    match backend {
+        Backend::Sqlite => assert_out_of_space(status, &body),
+        Backend::Postgres => assert_eq!(status, StatusCode::CREATED, "{body}"),
+    }
     // Even a small upload finds no room.
     let small: Vec<u8> = (0..100_000u32).map(|i| (i % 253) as u8).collect();
     let (status, body) = upload(&tick.address, &user, &todo, small.clone()).await;
     assert_out_of_space(status, &body);
     assert!(entries(&tmp).is_empty(), "{:?}", entries(&tmp));
 
-    // Room again: the same upload is stored whole.
+    // Room again: the same to-do and the same upload are stored whole.
     std::fs::remove_file(&filler).unwrap();
+    if let Backend::Sqlite = backend {
+        let (status, body) = add_through_api(&tick.address, &user, "while the disk is full").await;
+        assert_eq!(status, StatusCode::CREATED, "{body}\n{}", tick.log());
+    }
     let (status, body) = upload(&tick.address, &user, &todo, small.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let download = user
@@ -158,6 +196,7 @@ async fn a_full_disk_gives_507_and_leaves_nothing_behind(backend: Backend) {
     assert_eq!(download.bytes().await.unwrap().to_vec(), small);
     assert_eq!(entries(&files).len(), 1);
     assert!(entries(&tmp).is_empty());
+    assert_eq!(attachments_of(&tick.address, &user, &todo).await.len(), 1);
 
     tick.terminate();
     let status = tick

@@ -218,6 +218,23 @@ async fn postgres_a_lost_database_gives_fast_503s_and_tick_heals() {
     assert_unavailable(response, started, limit).await;
     let started = Instant::now();
     assert_unavailable(api_add(&app, "lost").await, started, limit).await;
+    // Server functions and log-ins: 503 with Retry-After, fast.
+    for (path, form) in [
+        ("todos/add", vec![("title", "lost")]),
+        (
+            "account/log_in",
+            vec![("username", app.username.as_str()), ("password", PASSWORD)],
+        ),
+    ] {
+        let started = Instant::now();
+        let response = app.call_as(&app.client, path, &form).await;
+        assert!(started.elapsed() < limit, "{path}");
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert!(
+            response.headers().contains_key(header::RETRY_AFTER),
+            "{path}"
+        );
+    }
     // A page: an HTML page that says so, with the same status.
     let started = Instant::now();
     let response = app

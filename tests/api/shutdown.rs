@@ -1,6 +1,7 @@
 //! Stopping the real `tick` process with SIGTERM: with nothing in flight it exits at once; a
-//! request still running is given `--shutdown-timeout`, then cut, named in the log, and
-//! cleaned up after (no staged upload left), and the process still exits 0.
+//! request in flight is let finish (while new connections are refused) and then it exits; a
+//! request still running after `--shutdown-timeout` is cut, named in the log and cleaned up
+//! after (no staged upload left), and the process still exits 0.
 
 use std::{
     process::Command,
@@ -114,4 +115,71 @@ async fn sigterm_cuts_an_upload_still_running_after_the_shutdown_timeout() {
     assert!(entries(&data_dir.join("attachments").join("files")).is_empty());
     let rows = count_at(&database.url, "SELECT COUNT(*) FROM attachments").await;
     assert_eq!(rows, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_a_request_in_flight_finish_and_refuses_new_connections() {
+    let database = new_database(Backend::Sqlite).await;
+    let data_dir = database.data_dir.path().to_owned();
+    let settings = ["--shutdown-timeout", "10s"];
+    let mut tick = start_tick(&data_dir, &database.url, &settings).await;
+    let user = sign_up_at(&tick.address).await;
+    let todo = add_at(&tick.address, &user, "finished in time").await;
+    let cookie = session_cookie(&tick.address, &user.username).await;
+
+    // An upload of 1 MiB, half sent when the signal comes; the rest follows a second later.
+    let boundary = "tick-test-boundary";
+    let part = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"late.bin\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    );
+    let tail = format!("\r\n--{boundary}--\r\n");
+    let half = 512 * 1024;
+    let length = (part.len() + 2 * half + tail.len()).to_string();
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let head = request_head(
+        "POST",
+        &format!("/todos/{}/attachments", todo["id"]),
+        &tick.host(),
+        &[
+            ("Cookie", &cookie),
+            ("Content-Type", &content_type),
+            ("Content-Length", &length),
+        ],
+    );
+    let mut upload = TcpStream::connect(tick.host()).await.unwrap();
+    upload.write_all(head.as_bytes()).await.unwrap();
+    upload.write_all(part.as_bytes()).await.unwrap();
+    upload.write_all(&vec![3u8; half]).await.unwrap();
+    let staged = data_dir.join("attachments").join("tmp");
+    assert!(wait_until(Duration::from_secs(5), || entries(&staged).len() == 1).await);
+
+    let started = Instant::now();
+    tick.terminate();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(
+        tick.exit_within(Duration::ZERO).await.is_none(),
+        "it did not wait"
+    );
+    // No new connections meanwhile.
+    assert!(TcpStream::connect(tick.host()).await.is_err());
+    upload.write_all(&vec![4u8; half]).await.unwrap();
+    upload.write_all(tail.as_bytes()).await.unwrap();
+    let answer = read_response(&mut upload).await.expect("an answer");
+    assert_eq!(answer.status, 201, "{}", answer.text());
+
+    // Then it stops, well before its shutdown timeout, and nothing was cut.
+    let status = tick
+        .exit_within(Duration::from_secs(5))
+        .await
+        .expect("tick stops once the request is done");
+    assert!(status.success(), "{}", tick.log());
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(!tick.log().contains("were cut"));
+    assert_eq!(
+        entries(&data_dir.join("attachments").join("files")).len(),
+        1
+    );
+    let rows = count_at(&database.url, "SELECT COUNT(*) FROM attachments").await;
+    assert_eq!(rows, 1);
 }

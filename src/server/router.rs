@@ -107,7 +107,8 @@ pub fn build(
         .layer(middleware::from_fn_with_state(
             timeouts.upload_idle,
             upload_idle_timeout,
-        ));
+        ))
+        .layer(middleware::map_response(close_after_refused_upload));
     let with_session = ordinary
         .merge(uploads)
         // Knows the user (and their list's version) from the layer outside it.
@@ -195,6 +196,18 @@ async fn upload_idle_timeout(
 ) -> Response {
     next.run(request.map(|body| Body::new(TimeoutBody::new(idle, body))))
         .await
+}
+
+/// A refused upload is mostly answered before its body is read, and the connection cannot
+/// carry another request after it: hyper closes it once the answer is out. Say so in the
+/// answer, or a client sends its next request on that connection and it fails.
+async fn close_after_refused_upload(mut response: Response) -> Response {
+    if response.status().is_client_error() || response.status().is_server_error() {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// 200 when the database reads and writes, 503 otherwise, always within [`HEALTH_TIMEOUT`].

@@ -221,6 +221,7 @@ async fn a_stalled_upload_is_dropped_and_a_moving_one_succeeds(backend: Backend)
         .expect("a stalled upload is dropped within its idle timeout");
     if let Some(answer) = answer {
         assert_eq!(answer.status, 400, "{}", answer.text());
+        assert_eq!(answer.header("connection"), Some("close"));
     }
     assert!(started.elapsed() < Duration::from_secs(4));
     assert!(wait_until(Duration::from_secs(2), || staged_files(&app).is_empty()).await);

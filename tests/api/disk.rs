@@ -8,6 +8,7 @@
 use std::{io::Write, path::PathBuf, process::Command, time::Duration};
 
 use reqwest::{
+    header,
     multipart::{Form, Part},
     StatusCode,
 };
@@ -43,6 +44,14 @@ async fn upload(
         .await
         .expect("an answer");
     let status = response.status();
+    if !status.is_success() {
+        // Refused before its body was all read: the connection is not to be used again.
+        let connection = response.headers().get(header::CONNECTION);
+        assert_eq!(
+            connection.and_then(|value| value.to_str().ok()),
+            Some("close")
+        );
+    }
     let text = response.text().await.unwrap();
     (
         status,

@@ -21,7 +21,7 @@ const PNG = Buffer.from(
 const labels = (page: Page) => todoItems(page).locator('label');
 
 /** A second browser (its own cookies and tabs) signed in as `username`, on the list. */
-async function secondBrowser(browser: Browser, username: string, baseURL?: string) {
+async function secondBrowser(browser: Browser, username: string, baseURL: string | undefined) {
   const context = await browser.newContext({ baseURL });
   await logIn(context.request, username);
   const page = await context.newPage();
@@ -44,12 +44,12 @@ async function watchRemovedRows(page: Page) {
   return () => page.evaluate(() => (window as unknown as { removedRows: number }).removedRows);
 }
 
-test('every kind of change in one browser shows in the other', async ({ page, browser }) => {
+test('every kind of change in one browser shows in the other', async ({ page, browser, baseURL }) => {
   const username = await signUp(page);
   await page.goto('/');
   await waitForHydration(page);
   const problems = collectProblems(page);
-  const other = await secondBrowser(browser, username);
+  const other = await secondBrowser(browser, username, baseURL);
 
   await addTodos(page, 'buy milk', 'walk the dog');
   await expect(labels(other.page)).toHaveText(['buy milk', 'walk the dog']);
@@ -107,12 +107,12 @@ test('a change through the API shows, reordering included', async ({ page, playw
   await api.dispose();
 });
 
-test('an open editor is not disturbed, and the tab\'s own changes never flicker', async ({ page, browser }) => {
+test('an open editor is not disturbed, and the tab\'s own changes never flicker', async ({ page, browser, baseURL }) => {
   const username = await signUp(page);
   await page.goto('/');
   await waitForHydration(page);
   await addTodos(page, 'being edited', 'untouched');
-  const other = await secondBrowser(browser, username);
+  const other = await secondBrowser(browser, username, baseURL);
 
   // This tab's own changes: rows are added and toggled in place, never drawn twice.
   const removed = await watchRemovedRows(page);

@@ -119,10 +119,16 @@ async fn current_version(state: &AppState, user: UserId) -> Result<i64, AppError
 }
 
 fn resync(version: i64) -> Event {
+    versioned("resync", version)
+}
+
+/// An event that says only the list's version. (Browsers drop an event without data, so it
+/// carries the version there too.)
+fn versioned(kind: &str, version: i64) -> Event {
     Event::default()
-        .event("resync")
+        .event(kind)
         .id(version.to_string())
-        .data("")
+        .data(format!("{{\"version\":{version}}}"))
 }
 
 /// One open stream.

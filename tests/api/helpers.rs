@@ -502,6 +502,53 @@ pub async fn log_in_with_jar(
 /// Runs a query that yields one column of bytes per row (a BLOB or BYTEA), on the app's
 /// database.
 pub async fn blobs(app: &TestApp, sql: &str) -> Vec<Vec<u8>> {
+    match app.backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+        }
+        Backend::Postgres => {
+            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+        }
+    }
+}
+
+/// Polls `done` every 50 ms for up to `within`; whether it came true.
+pub async fn eventually_async<F, Fut>(within: Duration, mut done: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if done().await {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Runs a query that yields one column of text (or NULL) per row, on the app's database.
+pub async fn texts(app: &TestApp, sql: &str) -> Vec<Option<String>> {
+    match app.backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
+                .await
+                .unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+        }
+        Backend::Postgres => {
+            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+        }
+    }
+}
 
 // Helpers for the robustness tests (connections, outages, shutdown, full disk, backups,
 // upgrades): extra routes, databases a test prepares itself, raw connections, the real binary.
@@ -641,51 +688,11 @@ pub async fn text(app: &TestApp, sql: &str) -> String {
             let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
                 .await
                 .unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
-        }
-        Backend::Postgres => {
-            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
-
             sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
         }
         Backend::Postgres => {
             let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
             sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
-        }
-    }
-}
-
-/// Polls `done` every 50 ms for up to `within`; whether it came true.
-pub async fn eventually_async<F, Fut>(within: Duration, mut done: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        if done().await {
-            return true;
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return false;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Runs a query that yields one column of text (or NULL) per row, on the app's database.
-pub async fn texts(app: &TestApp, sql: &str) -> Vec<Option<String>> {
-    match app.backend {
-        Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
-                .await
-                .unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
-        }
-        Backend::Postgres => {
-            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
         }
     }
 }

@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The goal: at most 180 KB gzipped (180,000 bytes, the stricter reading). Only the islands are
-# in the Wasm (the to-do list and the token copy button); see the README's Measurements.
-BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-180000}
+# The budget: 190,000 bytes gzipped. The goal was 180,000; live sync (the event stream shared
+# between tabs, and merging the list when it changes elsewhere) did not fit in it, and the
+# issue that added it allowed the guard to move this far (see the README's Measurements).
+# Only the islands are in the Wasm (the to-do list and the token copy button).
+BUDGET_GZIP_BYTES=${BUDGET_GZIP_BYTES:-190000}
 
 wasm=$(ls -t target/site/pkg/*.wasm 2>/dev/null | head -n 1 || true)
 if [ -z "$wasm" ]; then

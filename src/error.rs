@@ -24,8 +24,9 @@ pub struct ErrorDetail {
     pub code: String,
     /// For people.
     pub message: String,
-    /// For 422: which fields broke which rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// For 422: which fields broke which rule. (The browser shows only the message, so its
+    /// Wasm carries no code to read these back.)
+    #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub fields: Option<BTreeMap<String, String>>,
 }
 

@@ -29,32 +29,43 @@ extern "C" {
     fn request(this: &LockManager, name: &str, callback: &js_sys::Function) -> js_sys::Promise;
 }
 
+/// Every handler here takes one value and returns one: one closure type, one copy of its glue
+/// in the Wasm.
+type Handler = Closure<dyn FnMut(JsValue) -> JsValue>;
+
+/// `handler` as a JavaScript function that lives as long as the page.
+fn function(handler: impl FnMut(JsValue) -> JsValue + 'static) -> js_sys::Function {
+    Handler::new(handler).into_js_value().unchecked_into()
+}
+
 /// Starts listening: as the stream's holder when this tab gets the lock, and to the holder's
 /// messages meanwhile.
 pub fn start(store: TodoStore) {
     let channel = BroadcastChannel::new(NAME).ok();
     if let Some(channel) = &channel {
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            if let Some(text) = ev.data().as_string() {
+        channel.set_onmessage(Some(&function(move |ev| {
+            if let Some(text) = ev.unchecked_into::<MessageEvent>().data().as_string() {
                 heard(store, &text);
             }
-        });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
+            JsValue::UNDEFINED
+        })));
     }
     let locks = js_sys::Reflect::get(&window().navigator(), &JsValue::from_str("locks"))
         .ok()
         .filter(|locks| !locks.is_undefined())
         .map(JsCast::unchecked_into::<LockManager>);
     match locks {
+        // Runs once this tab holds the lock; the promise it returns never settles, so the lock
+        // is held until the tab goes away.
         Some(locks) => {
-            // Runs once this tab holds the lock; the promise it returns never settles, so the
-            // lock is held until the tab goes away.
-            let hold = Closure::once_into_js(move |_lock: JsValue| {
-                open(store, channel);
-                js_sys::Promise::new(&mut |_, _| {})
+            let mut channel = Some(channel);
+            let hold = function(move |_lock| {
+                if let Some(channel) = channel.take() {
+                    open(store, channel);
+                }
+                js_sys::Promise::new(&mut |_, _| {}).into()
             });
-            let _ = locks.request(NAME, hold.unchecked_ref());
+            let _ = locks.request(NAME, &hold);
         }
         None => open(store, None),
     }
@@ -63,9 +74,8 @@ pub fn start(store: TodoStore) {
 /// A message from the stream or another tab: `change:N` or `resync:N`.
 fn heard(store: TodoStore, message: &str) {
     let (kind, version) = message.split_once(':').unwrap_or((message, ""));
-    let version = version.parse().ok();
     match kind {
-        "change" => store.heard(version),
+        "change" => store.heard(version.parse().ok()),
         "resync" => store.resync(),
         _ => {}
     }
@@ -77,38 +87,39 @@ fn open(store: TodoStore, channel: Option<BroadcastChannel>) {
     let Ok(source) = EventSource::new(&url) else {
         return;
     };
-    let relay_to = channel.clone();
-    let relay = move |kind: &'static str| {
-        let channel = relay_to.clone();
-        Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            let message = format!("{kind}:{}", ev.last_event_id());
+    for kind in ["change", "resync"] {
+        let channel = channel.clone();
+        let relay = function(move |ev| {
+            let message = format!(
+                "{kind}:{}",
+                ev.unchecked_into::<MessageEvent>().last_event_id()
+            );
             heard(store, &message);
             if let Some(channel) = &channel {
                 let _ = channel.post_message(&JsValue::from_str(&message));
             }
-        })
-    };
-    for kind in ["change", "resync"] {
-        let listener = relay(kind);
-        let _ = source.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
-        listener.forget();
+            JsValue::UNDEFINED
+        });
+        let _ = source.add_event_listener_with_callback(kind, &relay);
     }
     // The browser retries a dropped connection by itself (sending `Last-Event-ID`); after an
     // error answer it stops for good, so start a new stream a little later.
     let on_error = {
         let source = source.clone();
-        let channel = channel.clone();
-        Closure::<dyn FnMut()>::new(move || {
+        function(move |_| {
             if source.ready_state() == EventSource::CLOSED {
-                let channel = channel.clone();
-                let again = Closure::once_into_js(move || open(store, channel));
-                let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-                    again.unchecked_ref(),
-                    RETRY_MS,
-                );
+                let mut channel = Some(channel.clone());
+                let again = function(move |_| {
+                    if let Some(channel) = channel.take() {
+                        open(store, channel);
+                    }
+                    JsValue::UNDEFINED
+                });
+                let _ = window()
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(&again, RETRY_MS);
             }
+            JsValue::UNDEFINED
         })
     };
-    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_error.forget();
+    source.set_onerror(Some(&on_error));
 }

@@ -4,11 +4,13 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use leptos::prelude::*;
-use serde::Deserialize;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{File, FileList, FormData, ProgressEvent, XmlHttpRequest};
 
-use crate::domain::{Attachment, TodoId};
+use crate::{
+    domain::{Attachment, TodoId},
+    error::ErrorBody,
+};
 
 use super::{attachments::Upload, store::TodoStore};
 
@@ -87,20 +89,9 @@ fn send(todo: TodoId, file: File, store: TodoStore, uploads: RwSignal<Vec<Upload
     }
 }
 
-/// The server's answer to a refused upload: `{"error": {"code": …, "message": …}}`.
-#[derive(Deserialize)]
-struct Refusal {
-    error: RefusalDetail,
-}
-
-#[derive(Deserialize)]
-struct RefusalDetail {
-    message: String,
-}
-
-/// The message of the server's refusal, or a general one.
+/// The message of the server's refusal (an [`ErrorBody`]), or a general one.
 fn error_message(body: &str) -> String {
-    serde_json::from_str::<Refusal>(body)
+    serde_json::from_str::<ErrorBody>(body)
         .map(|refusal| refusal.error.message)
         .unwrap_or_else(|_| "The upload failed. Please try again.".into())
 }

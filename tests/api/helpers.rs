@@ -389,17 +389,22 @@ pub async fn restart(mut app: TestApp) -> TestApp {
 
 /// Runs a query that yields one number (a count, say) on the app's database.
 pub async fn count(app: &TestApp, sql: &str) -> i64 {
-    match app.backend {
-        Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
-                .await
-                .unwrap();
-            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
-        }
-        Backend::Postgres => {
-            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
-            sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
-        }
+    count_at(&app.database_url, sql).await
+}
+
+/// The first column of every row `sql` yields on the database at `url`.
+pub async fn column_at<T>(url: &str, sql: &str) -> Vec<T>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    T: Send + Unpin,
+{
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+    } else {
+        let mut conn = PgConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
     }
 }
 
@@ -502,18 +507,7 @@ pub async fn log_in_with_jar(
 /// Runs a query that yields one column of bytes per row (a BLOB or BYTEA), on the app's
 /// database.
 pub async fn blobs(app: &TestApp, sql: &str) -> Vec<Vec<u8>> {
-    match app.backend {
-        Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
-                .await
-                .unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
-        }
-        Backend::Postgres => {
-            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
-        }
-    }
+    column_at(&app.database_url, sql).await
 }
 
 /// Polls `done` every 50 ms for up to `within`; whether it came true.
@@ -536,18 +530,7 @@ where
 
 /// Runs a query that yields one column of text (or NULL) per row, on the app's database.
 pub async fn texts(app: &TestApp, sql: &str) -> Vec<Option<String>> {
-    match app.backend {
-        Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&app.database_url)
-                .await
-                .unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
-        }
-        Backend::Postgres => {
-            let mut conn = PgConnection::connect(&app.database_url).await.unwrap();
-            sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
-        }
-    }
+    column_at(&app.database_url, sql).await
 }
 
 // Helpers for the robustness tests (connections, outages, shutdown, full disk, backups,
@@ -1047,11 +1030,5 @@ pub async fn add_at(address: &str, user: &TestUser, title: &str) -> Value {
 
 /// A number from one query on the database at `url`.
 pub async fn count_at(url: &str, sql: &str) -> i64 {
-    if url.starts_with("sqlite:") {
-        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
-        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
-    } else {
-        let mut conn = PgConnection::connect(url).await.unwrap();
-        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
-    }
+    column_at(url, sql).await[0]
 }

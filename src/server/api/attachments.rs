@@ -2,20 +2,24 @@
 //! files through the API, with the same limits and rules as the web page.
 
 use axum::{
-    extract::{DefaultBodyLimit, Multipart, Path, State},
+    extract::{Multipart, Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
 use serde::Serialize;
-use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::ToSchema;
 
 use crate::{
     domain::{Attachment, TodoId, UserId},
     error::AppError,
-    server::{attachments::serve, db::attachments::Stored, services::attachments, state::AppState},
+    server::{
+        attachments::{serve, with_upload_limits},
+        db::attachments::Stored,
+        services::attachments,
+        state::AppState,
+    },
 };
 
 use super::{
@@ -66,12 +70,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Upload, with the upload limits instead of the API's small body limit.
 pub fn upload_router(state: AppState) -> Router {
-    let upload_limit = state.file_limits.request_limit();
-    Router::new()
-        .route("/api/v1/todos/{id}/attachments", post(upload))
-        .layer(DefaultBodyLimit::disable())
-        .layer(RequestBodyLimitLayer::new(upload_limit))
-        .with_state(state)
+    let uploads = Router::new().route("/api/v1/todos/{id}/attachments", post(upload));
+    with_upload_limits(uploads, state)
 }
 
 fn id(raw: &str) -> Result<i64, ApiError> {

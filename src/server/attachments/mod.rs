@@ -29,9 +29,16 @@ pub use serve::serve;
 
 /// The upload route, with the upload limits instead of the small body limit of forms.
 pub fn upload_router(state: AppState) -> Router {
+    with_upload_limits(
+        Router::new().route("/todos/{id}/attachments", post(upload)),
+        state,
+    )
+}
+
+/// `uploads` with the upload limits instead of the small body limit of forms and JSON.
+pub fn with_upload_limits(uploads: Router<AppState>, state: AppState) -> Router {
     let request_limit = state.file_limits.request_limit();
-    Router::new()
-        .route("/todos/{id}/attachments", post(upload))
+    uploads
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(request_limit))
         .with_state(state)

@@ -5,7 +5,7 @@ use crate::{
     domain::{NewTodo, Snapshot, Todo, TodoChange, TodoId, UserId},
     error::AppError,
     server::{
-        db::{attachments, todos, todos::Query, users},
+        db::{attachments, todos, todos::Query, users, Tx},
         events::{Kind, What},
         state::AppState,
     },
@@ -70,13 +70,7 @@ pub async fn set_all_completed(
 ) -> Result<u64, AppError> {
     let mut tx = state.db.begin().await?;
     let changed = todos::set_all_completed(tx.ex(), user, completed).await?;
-    if changed.is_empty() {
-        return Ok(0);
-    }
-    let count = changed.len() as u64;
-    let what = What::new(Kind::TodosChanged, changed.into_iter().map(|id| id.0));
-    commit(state, tx, user, what).await?;
-    Ok(count)
+    commit_many(state, tx, user, Kind::TodosChanged, changed).await
 }
 
 /// Deletes one to-do and its attachments (their files follow, through the collector).
@@ -98,12 +92,32 @@ pub async fn delete_many(
 ) -> Result<u64, AppError> {
     let mut tx = state.db.begin().await?;
     let deleted = todos::delete_many(tx.ex(), user, only_completed).await?;
-    if deleted.is_empty() {
+    let count = commit_many(state, tx, user, Kind::TodosDeleted, deleted).await?;
+    if count > 0 {
+        state.collector.wake();
+    }
+    Ok(count)
+}
+
+/// Commits a change to the to-dos `ids` (there is nothing to commit or publish when there
+/// are none); returns how many there were.
+async fn commit_many(
+    state: &AppState,
+    tx: Tx,
+    user: UserId,
+    kind: Kind,
+    ids: Vec<TodoId>,
+) -> Result<u64, AppError> {
+    if ids.is_empty() {
         return Ok(0);
     }
-    let count = deleted.len() as u64;
-    let what = What::new(Kind::TodosDeleted, deleted.into_iter().map(|id| id.0));
-    commit(state, tx, user, what).await?;
-    state.collector.wake();
+    let count = ids.len() as u64;
+    commit(
+        state,
+        tx,
+        user,
+        What::new(kind, ids.into_iter().map(|id| id.0)),
+    )
+    .await?;
     Ok(count)
 }

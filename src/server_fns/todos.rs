@@ -25,8 +25,8 @@ pub async fn list_todos() -> Result<Vec<Todo>, AppError> {
 /// reloads it when it may have missed changes.
 #[server(prefix = "/fn", endpoint = "todos/snapshot")]
 pub async fn list_snapshot() -> Result<Snapshot, AppError> {
-    let user = require_user()?.id;
-    todos::snapshot(&AppState::from_context()?, user).await
+    let user = require_user()?;
+    todos::snapshot(&AppState::from_context()?, user.id, user.list_version).await
 }
 
 /// Adds a to-do at the bottom of the list.

@@ -3,6 +3,7 @@
 //! or a transaction), so a service can run several in one transaction.
 
 pub mod attachments;
+mod time;
 pub mod todos;
 pub mod tokens;
 pub mod users;
@@ -17,6 +18,8 @@ use sqlx::{
     Connection as _, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
     Transaction,
 };
+
+pub use time::DbTime;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");

@@ -2,11 +2,9 @@
 //!
 //! Every statement is scoped to one user: another user's to-do behaves as if it did not exist.
 
-use sqlx::types::time::OffsetDateTime;
+use crate::domain::{NewTodo, Todo, TodoChange, TodoId, UserId};
 
-use crate::domain::{NewTodo, Timestamp, Todo, TodoChange, TodoId, UserId};
-
-use super::{on, Ex};
+use super::{on, DbTime, Ex};
 
 #[derive(sqlx::FromRow)]
 struct TodoRow {
@@ -14,14 +12,8 @@ struct TodoRow {
     title: String,
     completed: bool,
     position: i64,
-    created_at: OffsetDateTime,
-    updated_at: OffsetDateTime,
-}
-
-/// A database time as a [`Timestamp`].
-pub fn timestamp(at: OffsetDateTime) -> Timestamp {
-    let micros = at.unix_timestamp_nanos() / 1000;
-    Timestamp::from_unix_micros(i64::try_from(micros).unwrap_or(i64::MAX))
+    created_at: DbTime,
+    updated_at: DbTime,
 }
 
 impl From<TodoRow> for Todo {
@@ -31,8 +23,8 @@ impl From<TodoRow> for Todo {
             title: row.title,
             completed: row.completed,
             order: row.position,
-            created_at: timestamp(row.created_at),
-            updated_at: timestamp(row.updated_at),
+            created_at: row.created_at.0,
+            updated_at: row.updated_at.0,
         }
     }
 }

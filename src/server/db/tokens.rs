@@ -1,17 +1,15 @@
 //! SQL for the `api_tokens` table. The same statements run on SQLite and PostgreSQL.
 
-use sqlx::types::time::OffsetDateTime;
-
 use crate::domain::{TokenName, TokenView, UserId};
 
-use super::{on, todos::timestamp, Ex};
+use super::{on, DbTime, Ex};
 
 #[derive(sqlx::FromRow)]
 struct TokenRow {
     id: i64,
     name: String,
-    created_at: OffsetDateTime,
-    last_used_at: Option<OffsetDateTime>,
+    created_at: DbTime,
+    last_used_at: Option<DbTime>,
 }
 
 impl From<TokenRow> for TokenView {
@@ -19,8 +17,8 @@ impl From<TokenRow> for TokenView {
         TokenView {
             id: row.id,
             name: row.name,
-            created_at: timestamp(row.created_at).rfc3339(),
-            last_used_at: row.last_used_at.map(|at| timestamp(at).rfc3339()),
+            created_at: row.created_at.0.rfc3339(),
+            last_used_at: row.last_used_at.map(|at| at.0.rfc3339()),
         }
     }
 }

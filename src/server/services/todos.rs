@@ -5,7 +5,7 @@ use crate::{
     domain::{NewTodo, Snapshot, Todo, TodoChange, TodoId, UserId},
     error::AppError,
     server::{
-        db::{attachments, todos, todos::Query, users, Tx},
+        db::{attachments, todos, todos::Query, Tx},
         events::{Kind, What},
         state::AppState,
     },
@@ -13,11 +13,11 @@ use crate::{
 
 use super::commit;
 
-/// The whole list and its attachments, with a version no newer than what they show.
-pub async fn snapshot(state: &AppState, user: UserId) -> Result<Snapshot, AppError> {
+/// The whole list and its attachments. `version` is the list's version read before (with the
+/// signed-in user, at the start of the request): never newer than what the snapshot shows, so
+/// a change that lands in between only makes the browser load again.
+pub async fn snapshot(state: &AppState, user: UserId, version: i64) -> Result<Snapshot, AppError> {
     let mut conn = state.db.reader().await?;
-    // Read first: a change that lands in between makes the version older, never newer.
-    let version = users::list_version(conn.ex(), user).await?;
     let todos = todos::list(conn.ex(), user, Query::default()).await?;
     let attachments = attachments::list(conn.ex(), user, None).await?;
     Ok(Snapshot {

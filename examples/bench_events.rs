@@ -19,39 +19,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(2);
     };
     let streams: usize = rest.first().map_or(Ok(1000), |n| n.parse())?;
-    let before = rss_kib(pid)?;
 
-    // Every stream gets a connection of its own, as every browser would.
-    let ready = Arc::new(Barrier::new(streams + 1));
+    // Every stream gets a connection of its own, as every browser would. They open in two
+    // halves; memory is read after each, so the cost of a stream is the growth between them
+    // (whatever the server held before, and gives back meanwhile, cancels out).
     let arrivals = Arc::new(Mutex::new(Vec::with_capacity(streams)));
-    for _ in 0..streams {
-        let client = reqwest::Client::builder().http1_only().build()?;
-        let request = client
-            .get(format!("{url}/events"))
-            .header("cookie", cookie.as_str());
-        let (ready, arrivals) = (ready.clone(), arrivals.clone());
-        tokio::spawn(async move {
-            let mut response = request.send().await.expect("a stream");
-            assert!(response.status().is_success(), "{}", response.status());
-            let mut seen = String::new();
-            let mut announced = false;
-            while let Ok(Some(chunk)) = response.chunk().await {
-                seen.push_str(&String::from_utf8_lossy(&chunk));
-                if !announced && seen.contains("event: ready") {
-                    announced = true;
-                    ready.wait().await;
-                }
-                if seen.contains("event: change") {
-                    arrivals.lock().await.push(Instant::now());
-                    return;
-                }
-            }
-        });
+    let mut memory = Vec::new();
+    for half in [streams / 2, streams - streams / 2] {
+        let ready = Arc::new(Barrier::new(half + 1));
+        for _ in 0..half {
+            open_stream(url, cookie, ready.clone(), arrivals.clone())?;
+        }
+        ready.wait().await;
+        // Let the server settle before reading its memory.
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        memory.push(rss_kib(pid)?);
     }
-    ready.wait().await;
-    // Let the server settle before reading its memory.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let open = rss_kib(pid)?;
+    let per_stream = memory[1].saturating_sub(memory[0]) as f64 / (streams - streams / 2) as f64;
 
     let started = Instant::now();
     let api = reqwest::Client::new();
@@ -78,10 +62,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         |q: f64| delays[((delays.len() as f64 * q).ceil() as usize).clamp(1, delays.len()) - 1];
     println!("open streams: {streams}, reached: {}", delays.len());
     println!(
-        "server memory: {} KiB before, {} KiB with the streams open: {:.1} KiB per stream",
-        before,
-        open,
-        (open.saturating_sub(before)) as f64 / streams as f64
+        "server memory: {} KiB with half the streams open, {} KiB with all: {:.1} KiB per stream",
+        memory[0], memory[1], per_stream
     );
     println!(
         "the write itself (POST /api/v1/todos): {:.1} ms",
@@ -95,6 +77,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ms(*delays.last().expect("not empty"))
         );
     }
+    Ok(())
+}
+
+/// Opens one stream that announces itself on `ready` and records when its first change came.
+fn open_stream(
+    url: &str,
+    cookie: &str,
+    ready: Arc<Barrier>,
+    arrivals: Arc<Mutex<Vec<Instant>>>,
+) -> Result<(), reqwest::Error> {
+    let client = reqwest::Client::builder().http1_only().build()?;
+    let request = client.get(format!("{url}/events")).header("cookie", cookie);
+    tokio::spawn(async move {
+        let mut response = request.send().await.expect("a stream");
+        assert!(response.status().is_success(), "{}", response.status());
+        let mut seen = String::new();
+        let mut announced = false;
+        while let Ok(Some(chunk)) = response.chunk().await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if !announced && seen.contains("event: ready") {
+                announced = true;
+                ready.wait().await;
+            }
+            if seen.contains("event: change") {
+                arrivals.lock().await.push(Instant::now());
+                return;
+            }
+        }
+    });
     Ok(())
 }
 

@@ -62,7 +62,7 @@ pub async fn log_out() -> Result<(), AppError> {
     let ended = session.id();
     session::sign_out(&session).await?;
     if let Some(user) = auth::current_user() {
-        AppState::from_context()?.feed.end_streams(user.id, ended);
+        accounts::signed_out(&AppState::from_context()?, user.id, ended);
     }
     redirect_plain_form(LOG_IN);
     Ok(())
@@ -86,9 +86,6 @@ pub async fn change_password(
     )
     .await?;
     session::renew(&request_session()?, generation).await?;
-    // Every other session has ended; this one carries on under a new id, and its pages
-    // open their streams again.
-    state.feed.end_streams(user.id, None);
     redirect_plain_form("/settings?password=changed");
     Ok(())
 }
@@ -100,7 +97,6 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     let state = AppState::from_context()?;
     accounts::delete(&state, user.id, client_address(), password).await?;
     session::sign_out(&request_session()?).await?;
-    state.feed.end_streams(user.id, None);
     redirect_plain_form("/signup?account=deleted");
     Ok(())
 }

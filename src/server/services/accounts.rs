@@ -4,6 +4,8 @@
 
 use std::net::IpAddr;
 
+use tower_sessions::session::Id;
+
 use crate::{
     domain::{Password, UserId, Username},
     error::AppError,
@@ -109,6 +111,9 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::Unauthorized)?;
     tx.commit().await?;
+    // Every session has ended; the one that asked carries on under a new id (its pages open
+    // their streams again).
+    state.feed.end_streams(user, None);
     tracing::info!(user_id = user.0, "changed password");
     Ok(generation)
 }
@@ -125,8 +130,14 @@ pub async fn delete(
     users::delete(tx.ex(), user).await?;
     tx.commit().await?;
     state.collector.wake();
+    state.feed.end_streams(user, None);
     tracing::info!(user_id = user.0, "deleted account");
     Ok(())
+}
+
+/// A session of `user` was signed out: its event streams end at once.
+pub fn signed_out(state: &AppState, user: UserId, session: Option<Id>) {
+    state.feed.end_streams(user, session);
 }
 
 /// Refuses unless `password` is the user's current one. It counts towards the log-in throttle,

@@ -1,5 +1,6 @@
 //! Integration tests: the real server on port 0 with a fresh database, called over HTTP.
-//! Every case runs twice, on SQLite and on PostgreSQL.
+//! Every case that involves the database runs twice, on SQLite and on PostgreSQL; the process
+//! tests (signals, a full disk) start the real binary.
 
 mod accounts;
 mod attachments;

@@ -130,16 +130,27 @@ pub async fn still_signed_in(state: &AppState, id: Id, user: UserId) -> Result<b
     else {
         return Ok(false);
     };
-    let settings = state.auth.sessions;
-    let expired = now_secs()
-        >= signed_in
-            .signed_in_at
-            .saturating_add(settings.max_age.as_secs());
-    if signed_in.user_id != user.0 || expired {
+    if signed_in.user_id != user.0 {
         return Ok(false);
     }
-    let found = users::by_id(state.db.reader().await?.ex(), user).await?;
-    Ok(found.is_some_and(|found| found.session_generation == signed_in.generation))
+    Ok(standing_user(state, &signed_in, now_secs())
+        .await?
+        .is_some())
+}
+
+/// The user `signed_in` stands for, if it still stands: not past the maximum age, and the
+/// user still there with the password (the session generation) it signed in with.
+async fn standing_user(
+    state: &AppState,
+    signed_in: &SignedIn,
+    now: u64,
+) -> Result<Option<users::SessionUser>, AppError> {
+    let max_age = state.auth.sessions.max_age.as_secs();
+    if now >= signed_in.signed_in_at.saturating_add(max_age) {
+        return Ok(None);
+    }
+    let user = users::by_id(state.db.reader().await?.ex(), UserId(signed_in.user_id)).await?;
+    Ok(user.filter(|user| user.session_generation == signed_in.generation))
 }
 
 async fn current_user(
@@ -149,22 +160,12 @@ async fn current_user(
     let Some(mut signed_in) = session.get::<SignedIn>(SIGNED_IN).await.map_err(error)? else {
         return Ok(None);
     };
-    let settings = state.auth.sessions;
     let now = now_secs();
-    if now
-        >= signed_in
-            .signed_in_at
-            .saturating_add(settings.max_age.as_secs())
-    {
-        session.flush().await.map_err(error)?;
-        return Ok(None);
-    }
-    let user = users::by_id(state.db.reader().await?.ex(), UserId(signed_in.user_id)).await?;
-    let Some(user) = user.filter(|user| user.session_generation == signed_in.generation) else {
+    let Some(user) = standing_user(state, &signed_in, now).await? else {
         session.flush().await.map_err(error)?;
         return Ok(None);
     };
-    let refresh_every = (settings.idle.as_secs() / 10).clamp(1, 60);
+    let refresh_every = (state.auth.sessions.idle.as_secs() / 10).clamp(1, 60);
     if now >= signed_in.refreshed_at + refresh_every {
         signed_in.refreshed_at = now;
         session.insert(SIGNED_IN, signed_in).await.map_err(error)?;

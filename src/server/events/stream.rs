@@ -30,7 +30,7 @@ use crate::{
     routes::EVENTS,
     server::{
         auth::{session, CurrentUser},
-        db::users,
+        services::todos,
         state::AppState,
     },
 };
@@ -79,7 +79,7 @@ async fn events(
         return AppError::TooManyStreams.into_response();
     };
     // Read after subscribing: a change committed from here on reaches the subscription.
-    let version = match current_version(&state, user.id).await {
+    let version = match todos::version(&state, user.id).await {
         Ok(version) => version,
         Err(err) => return err.into_response(),
     };
@@ -111,11 +111,6 @@ async fn events(
     // nginx and others buffer responses unless told not to.
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
-}
-
-async fn current_version(state: &AppState, user: UserId) -> Result<i64, AppError> {
-    let mut conn = state.db.reader().await?;
-    Ok(users::list_version(conn.ex(), user).await?)
 }
 
 fn resync(version: i64) -> Event {
@@ -172,7 +167,7 @@ impl Open {
                         );
                     }
                     Delivery::Resync => {
-                        let version = current_version(&self.state, self.user).await.ok()?;
+                        let version = todos::version(&self.state, self.user).await.ok()?;
                         return Some(resync(version));
                     }
                     Delivery::End(session) => {

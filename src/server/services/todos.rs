@@ -5,7 +5,7 @@ use crate::{
     domain::{NewTodo, Snapshot, Todo, TodoChange, TodoId, UserId},
     error::AppError,
     server::{
-        db::{attachments, todos, todos::Query, Tx},
+        db::{attachments, todos, todos::Query, users, Tx},
         events::{Kind, What},
         state::AppState,
     },
@@ -25,6 +25,12 @@ pub async fn snapshot(state: &AppState, user: UserId, version: i64) -> Result<Sn
         todos,
         attachments,
     })
+}
+
+/// The list's version now: what an event stream compares with the version a page shows.
+pub async fn version(state: &AppState, user: UserId) -> Result<i64, AppError> {
+    let mut conn = state.db.reader().await?;
+    Ok(users::list_version(conn.ex(), user).await?)
 }
 
 /// The user's to-dos in order, as `query` narrows them.

@@ -346,10 +346,7 @@ async fn an_aborted_upload_leaves_nothing(app: &TestApp) {
     let address = app.address.trim_start_matches("http://").to_owned();
     let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
     let boundary = "XBOUNDARYX";
-    let head = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    );
+    let head = crate::helpers::file_part_head(boundary, "big.bin", "application/octet-stream");
     let total = head.len() + 1_000_000 + 64;
     let request = format!(
         "POST /todos/{}/attachments HTTP/1.1\r\nHost: {address}\r\nCookie: {session}\r\n\

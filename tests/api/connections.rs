@@ -182,10 +182,7 @@ fn staged_files(app: &TestApp) -> Vec<String> {
 /// closing boundary that must follow `body_len` bytes of file.
 fn upload_request(app: &TestApp, cookie: &str, todo: &Value, body_len: usize) -> (String, String) {
     let boundary = "tick-test-boundary";
-    let part = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    );
+    let part = crate::helpers::file_part_head(boundary, "big.bin", "application/octet-stream");
     let tail = format!("\r\n--{boundary}--\r\n");
     let length = (part.len() + body_len + tail.len()).to_string();
     let content_type = format!("multipart/form-data; boundary={boundary}");

@@ -1032,3 +1032,12 @@ pub async fn add_at(address: &str, user: &TestUser, title: &str) -> Value {
 pub async fn count_at(url: &str, sql: &str) -> i64 {
     column_at(url, sql).await[0]
 }
+
+/// The head of a multipart form's file part (field `file`), as a raw request writes it; the
+/// file's bytes follow it.
+pub fn file_part_head(boundary: &str, file_name: &str, content_type: &str) -> String {
+    format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+         filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+    )
+}

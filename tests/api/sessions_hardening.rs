@@ -54,11 +54,8 @@ impl HeldUpload {
     /// Sends the headers and the first half of a one-file upload to `todo`, with `cookie`.
     async fn start(app: &TestApp, todo: i64, cookie: &str) -> HeldUpload {
         const BOUNDARY: &str = "held-upload-boundary";
-        let mut body = format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; \
-             filename=\"slow.txt\"\r\nContent-Type: text/plain\r\n\r\n"
-        )
-        .into_bytes();
+        let mut body =
+            crate::helpers::file_part_head(BOUNDARY, "slow.txt", "text/plain").into_bytes();
         body.extend(std::iter::repeat_n(b'x', 8192));
         let rest_at = body.len() - 4096;
         body.extend(format!("\r\n--{BOUNDARY}--\r\n").into_bytes());

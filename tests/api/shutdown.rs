@@ -58,10 +58,7 @@ async fn sigterm_cuts_an_upload_still_running_after_the_shutdown_timeout() {
 
     // An upload of 10 MiB that trickles: 16 KiB every 200 ms, far from done when stopped.
     let boundary = "tick-test-boundary";
-    let part = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    );
+    let part = crate::helpers::file_part_head(boundary, "big.bin", "application/octet-stream");
     let length = (part.len() + (10 << 20)).to_string();
     let content_type = format!("multipart/form-data; boundary={boundary}");
     let path = format!("/todos/{}/attachments", todo["id"]);
@@ -129,10 +126,7 @@ async fn sigterm_lets_a_request_in_flight_finish_and_refuses_new_connections() {
 
     // An upload of 1 MiB, half sent when the signal comes; the rest follows a second later.
     let boundary = "tick-test-boundary";
-    let part = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"late.bin\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    );
+    let part = crate::helpers::file_part_head(boundary, "late.bin", "application/octet-stream");
     let tail = format!("\r\n--{boundary}--\r\n");
     let half = 512 * 1024;
     let length = (part.len() + 2 * half + tail.len()).to_string();

@@ -13,8 +13,8 @@ use crate::{
     components::{account::Account, account_bar::AccountBar},
     domain::Filter,
     pages::{
-        api_docs::ApiDocsPage, log_in::LogInPage, not_found::NotFound, settings::SettingsPage,
-        sign_up::SignUpPage, todos::TodosPage,
+        api_docs::ApiDocsPage, list_settings::ListSettingsPage, log_in::LogInPage,
+        not_found::NotFound, settings::SettingsPage, sign_up::SignUpPage, todos::TodosPage,
     },
     routes::{HOME, LOG_IN},
 };
@@ -98,13 +98,29 @@ pub fn App() -> impl IntoView {
                         view=todos(Filter::Completed)
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("lists/:id") view=todos(Filter::All) ssr=SsrMode::Async />
+                    <Route
+                        path=path!("lists/:id/active")
+                        view=todos(Filter::Active)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("lists/:id/completed")
+                        view=todos(Filter::Completed)
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("lists/:id/settings")
+                        view=ListSettingsPage
+                        ssr=SsrMode::Async
+                    />
                 </ProtectedParentRoute>
             </Routes>
         </Router>
     }
 }
 
-/// Above each filter's list: the account bar.
+/// Above each list page: the account bar.
 #[component]
 fn TodosLayout() -> impl IntoView {
     view! {

@@ -7,7 +7,7 @@ use leptos::server_fn::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use crate::domain::{PasswordError, TodoTitleError, TokenNameError, UsernameError};
+use crate::domain::{ListNameError, PasswordError, TodoTitleError, TokenNameError, UsernameError};
 
 /// The JSON body of every error answer outside server functions (the API, uploads,
 /// downloads): `{"error": {"code", "message", "fields"?}}`. The browser reads it too.
@@ -45,6 +45,15 @@ pub enum AppError {
     TokenNotFound,
     #[error("That attachment does not exist (it may have been deleted).")]
     AttachmentNotFound,
+    /// Unknown, deleted, or not shared with the user: the same answer for each.
+    #[error("That list does not exist, or it is not shared with you.")]
+    ListNotFound,
+    #[error("That person is not a member of this list.")]
+    MemberNotFound,
+    /// A viewer tried to change something, or a member tried what only the owner may do; the
+    /// message says which.
+    #[error("{0}")]
+    Forbidden(String),
     /// No one is logged in (or the session has ended).
     #[error("Please log in to continue.")]
     Unauthorized,
@@ -92,8 +101,12 @@ impl AppError {
         match self {
             AppError::Invalid(_) | AppError::BadRequest => 400,
             AppError::Unauthorized | AppError::WrongCredentials => 401,
-            AppError::CrossSite => 403,
-            AppError::NotFound | AppError::TokenNotFound | AppError::AttachmentNotFound => 404,
+            AppError::CrossSite | AppError::Forbidden(_) => 403,
+            AppError::NotFound
+            | AppError::TokenNotFound
+            | AppError::AttachmentNotFound
+            | AppError::ListNotFound
+            | AppError::MemberNotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::TooLarge(_) => 413,
             AppError::TooManyAttempts { .. }
@@ -124,7 +137,13 @@ macro_rules! invalid_from {
     )*};
 }
 
-invalid_from!(TodoTitleError, UsernameError, PasswordError, TokenNameError);
+invalid_from!(
+    TodoTitleError,
+    UsernameError,
+    PasswordError,
+    TokenNameError,
+    ListNameError
+);
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;

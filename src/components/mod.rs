@@ -5,3 +5,4 @@ pub mod account_bar;
 pub mod api_tokens;
 pub mod credentials;
 pub mod form_error;
+pub mod list_menu;

@@ -36,6 +36,18 @@ impl Filter {
         }
     }
 
+    /// The title of this filter's page of a list named `name`: "Groceries · Tick", "Active ·
+    /// Groceries · Tick". The user's own Inbox (`None`) keeps the plain titles.
+    pub fn page_title_of(self, name: Option<&str>) -> String {
+        let Some(name) = name else {
+            return self.page_title();
+        };
+        match self {
+            Filter::All => format!("{name} · Tick"),
+            other => format!("{} · {name} · Tick", other.label()),
+        }
+    }
+
     /// The name a form field carries for this filter (its serde form).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 mod account;
 mod attachment;
 mod filter;
+mod list;
 mod timestamp;
 mod todo;
 mod token;
@@ -13,6 +14,9 @@ pub(crate) mod test_strategies;
 pub use account::{Password, PasswordError, UserId, UserView, Username, UsernameError};
 pub use attachment::{clean_file_name, human_size, Attachment};
 pub use filter::Filter;
+pub use list::{
+    list_path, parse_list_path, ListId, ListName, ListNameError, ListView, Member, Role,
+};
 pub use timestamp::Timestamp;
 pub use todo::{NewTodo, Snapshot, Todo, TodoChange, TodoId, TodoTitle, TodoTitleError};
 pub use token::{NewToken, TokenName, TokenNameError, TokenView};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use super::{Attachment, Timestamp};
+use super::{Attachment, ListView, Timestamp};
 
 /// The database id of a to-do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -64,6 +64,8 @@ pub struct TodoChange {
 /// newer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
+    /// The list, as the member who asked sees it.
+    pub list: ListView,
     pub version: i64,
     pub todos: Vec<Todo>,
     pub attachments: Vec<Attachment>,

@@ -1,20 +1,36 @@
-//! The to-do list page, one route per filter: `/`, `/active`, `/completed`. The server loads
-//! the list and renders the `TodoApp` island with it.
+//! A list's pages, one route per filter: the Inbox at `/`, `/active`, `/completed`, and every
+//! list at `/lists/{id}`, `/lists/{id}/active`, `/lists/{id}/completed`. The server loads the
+//! list and renders the list menu, the list's header and the `TodoApp` island with it.
 
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    components::form_error::any_error_in_address,
-    domain::{Filter, TodoId},
+    components::{form_error::any_error_in_address, list_menu::ListMenu},
+    domain::{Filter, ListId, ListView, TodoId},
     error::AppError,
     islands::todos::TodoApp,
-    server_fns::todos::list_snapshot,
+    server_fns::{lists::settings_path, todos::list_snapshot},
 };
+
+/// The list in the address (`/lists/{id}`…); `None` for the Inbox's own addresses, and for an
+/// id that is no number (which then shows as not found).
+pub fn list_in_address() -> Result<Option<ListId>, AppError> {
+    use_params_map().with_untracked(|params| match params.get_str("id") {
+        None => Ok(None),
+        Some(raw) => raw
+            .parse()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(|id| Some(ListId(id)))
+            .ok_or(AppError::ListNotFound),
+    })
+}
 
 #[component]
 pub fn TodosPage(filter: Filter) -> impl IntoView {
+    let list = list_in_address();
     // `?edit=<id>` opens that to-do's edit form: how editing works without JavaScript.
     let editing = use_query_map().with_untracked(|query| {
         query
@@ -25,26 +41,65 @@ pub fn TodosPage(filter: Filter) -> impl IntoView {
     // A plain form post from this page that failed comes back with its error.
     let error = any_error_in_address();
     // The list, its attachments and its version, read together.
-    let snapshot = OnceResource::new(list_snapshot());
+    let current = list.clone().ok().flatten();
+    let snapshot = OnceResource::new(async move { list_snapshot(list?).await });
 
     view! {
-        <Title text=filter.page_title() />
-        <Suspense>
-            {move || {
-                let error = error.clone();
-                Suspend::new(async move {
-                    match snapshot.await {
-                        Ok(snapshot) => {
-                            Either::Left(view! { <TodoApp filter snapshot editing error /> })
-                        }
-                        Err(err) => Either::Right(view! { <LoadFailed err /> }),
-                    }
-                })
-            }}
-        </Suspense>
-        <footer class="info">
-            <p>"Double-click a to-do to edit it."</p>
-        </footer>
+        <div class="lists-layout">
+            <ListMenu current />
+            <div class="list-page">
+                <Suspense>
+                    {move || {
+                        let error = error.clone();
+                        Suspend::new(async move {
+                            match snapshot.await {
+                                Ok(snapshot) => {
+                                    let list = snapshot.list.clone();
+                                    Either::Left(
+                                        view! {
+                                            <Title text=filter
+                                                .page_title_of((!list.inbox).then_some(&list.name)) />
+                                            <ListHeader list />
+                                            <TodoApp filter snapshot editing error />
+                                        },
+                                    )
+                                }
+                                Err(err) => Either::Right(view! { <LoadFailed err /> }),
+                            }
+                        })
+                    }}
+                </Suspense>
+                <footer class="info">
+                    <p>"Double-click a to-do to edit it."</p>
+                </footer>
+            </div>
+        </div>
+    }
+}
+
+/// The list's name, whose it is and the reader's role when shared, and its settings.
+#[component]
+fn ListHeader(list: ListView) -> impl IntoView {
+    let shared = list.is_shared_with_me().then(|| {
+        view! {
+            <p class="list-shared">
+                {format!("Shared by {} · you are {}", list.owner, list.role.label().to_lowercase())}
+            </p>
+        }
+    });
+    let settings = if list.is_shared_with_me() {
+        "Members"
+    } else {
+        "Share & settings"
+    };
+    view! {
+        <div class="list-header">
+            <h2 class="list-title">{list.name.clone()}</h2>
+            {shared}
+            <a class="list-settings-link" href=settings_path(list.id)>
+                {settings}
+            </a>
+        </div>
     }
 }
 
@@ -59,6 +114,7 @@ fn LoadFailed(err: AppError) -> impl IntoView {
         }
     }
     view! {
+        <Title text="Not available · Tick" />
         <main class="todoapp">
             <header class="header">
                 <h1>"Tick"</h1>

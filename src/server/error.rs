@@ -37,9 +37,12 @@ impl AppError {
         match self {
             AppError::Invalid(_) => "invalid",
             AppError::BadRequest => "bad_request",
-            AppError::NotFound | AppError::TokenNotFound | AppError::AttachmentNotFound => {
-                "not_found"
-            }
+            AppError::NotFound
+            | AppError::TokenNotFound
+            | AppError::AttachmentNotFound
+            | AppError::ListNotFound
+            | AppError::MemberNotFound => "not_found",
+            AppError::Forbidden(_) => "forbidden",
             AppError::Unauthorized => "unauthorized",
             AppError::WrongCredentials => "wrong_credentials",
             AppError::CrossSite => "cross_site",

@@ -3,9 +3,12 @@
 //! [`is_known`] lets a page show a message only if the server could have sent it.
 
 use crate::{
-    domain::{PasswordError, TodoTitleError, TokenNameError, UsernameError},
+    domain::{ListNameError, PasswordError, TodoTitleError, TokenNameError, UsernameError},
     error::AppError,
-    server::services::attachments::{bytes_label, FileLimits},
+    server::services::{
+        attachments::{bytes_label, FileLimits},
+        lists::MAX_MEMBERS,
+    },
 };
 
 /// Refusals worded by the services (the domain types word their own).
@@ -21,6 +24,14 @@ pub enum Refusal {
     TooManyFiles(usize),
     FileTooBig(u64),
     OverQuota(u64),
+    ReadOnly,
+    OwnerOnly,
+    InboxKept,
+    UnknownUsername,
+    AlreadyMember,
+    OwnerIsMember,
+    TooManyMembers(usize),
+    OwnerCannotLeave,
 }
 
 impl Refusal {
@@ -44,6 +55,18 @@ impl Refusal {
                 "This would go over your {} of attachments. Delete some first.",
                 bytes_label(quota)
             ),
+            Refusal::ReadOnly => "You can view this list but not change it.".into(),
+            Refusal::OwnerOnly => "Only the list's owner can do that.".into(),
+            Refusal::InboxKept => "Your Inbox cannot be deleted.".into(),
+            Refusal::UnknownUsername => "There is no user with that username.".into(),
+            Refusal::AlreadyMember => "That user is already a member of this list.".into(),
+            Refusal::OwnerIsMember => "The owner is already a member of this list.".into(),
+            Refusal::TooManyMembers(most) => {
+                format!("A list can be shared with at most {most} people.")
+            }
+            Refusal::OwnerCannotLeave => {
+                "The owner cannot leave their own list: delete it instead.".into()
+            }
         }
     }
 }
@@ -52,7 +75,13 @@ impl From<Refusal> for AppError {
     fn from(refusal: Refusal) -> Self {
         let message = refusal.message();
         match refusal {
-            Refusal::UsernameTaken => AppError::Conflict(message),
+            Refusal::UsernameTaken | Refusal::AlreadyMember => AppError::Conflict(message),
+            Refusal::ReadOnly | Refusal::OwnerOnly => AppError::Forbidden(message),
+            Refusal::InboxKept
+            | Refusal::UnknownUsername
+            | Refusal::OwnerIsMember
+            | Refusal::TooManyMembers(_)
+            | Refusal::OwnerCannotLeave => AppError::Invalid(message),
             Refusal::WrongCurrentPassword
             | Refusal::NoFile
             | Refusal::NotMultipart
@@ -83,11 +112,18 @@ fn rule_messages() -> impl Iterator<Item = String> {
     ]
     .map(|err| err.to_string());
     let token_names = [TokenNameError::Empty, TokenNameError::TooLong].map(|err| err.to_string());
+    let list_names = [
+        ListNameError::Empty,
+        ListNameError::TooLong,
+        ListNameError::Role,
+    ]
+    .map(|err| err.to_string());
     titles
         .into_iter()
         .chain(usernames)
         .chain(passwords)
         .chain(token_names)
+        .chain(list_names)
 }
 
 /// Whether `message` is a too-long title's message, for some length.
@@ -117,9 +153,20 @@ pub fn is_known(err: &AppError, limits: &FileLimits) -> bool {
         Refusal::TooManyFiles(limits.max_files_per_upload),
         Refusal::FileTooBig(limits.max_file_bytes),
         Refusal::OverQuota(limits.user_quota_bytes),
+        Refusal::ReadOnly,
+        Refusal::OwnerOnly,
+        Refusal::InboxKept,
+        Refusal::UnknownUsername,
+        Refusal::AlreadyMember,
+        Refusal::OwnerIsMember,
+        Refusal::TooManyMembers(MAX_MEMBERS),
+        Refusal::OwnerCannotLeave,
     ];
     match err {
-        AppError::Invalid(message) | AppError::Conflict(message) | AppError::TooLarge(message) => {
+        AppError::Invalid(message)
+        | AppError::Conflict(message)
+        | AppError::TooLarge(message)
+        | AppError::Forbidden(message) => {
             refusals
                 .into_iter()
                 .map(AppError::from)
@@ -217,7 +264,8 @@ mod tests {
                         || words.starts_with("The upload")
                         || words.starts_with("Choose a file")
                         || words.starts_with("Send the files")
-                        || words.starts_with("At most ");
+                        || words.starts_with("At most ")
+                        || words.starts_with("A list can be shared");
                     if !known {
                         prop_assert_eq!(shown(&in_address(err)), None);
                     }

@@ -686,7 +686,7 @@ async fn foundation_todos_go_to_the_first_account(backend: crate::helpers::Backe
     let list = app.call_as(&second.client, "todos/list", &[]).await;
     assert_eq!(list.json::<Vec<Value>>().await.unwrap().len(), 0);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM todos WHERE user_id IS NULL").await,
+        count(&app, "SELECT COUNT(*) FROM todos WHERE list_id IS NULL").await,
         0
     );
     app.stop().await;

@@ -146,11 +146,14 @@ async fn request(app: &TestApp, client: &Client, query: &str, last_id: Option<i6
     request.send().await.unwrap()
 }
 
-/// The user's list version in the database.
+/// The version of the user's Inbox in the database.
 async fn version_of(app: &TestApp, username: &str) -> i64 {
     count(
         app,
-        &format!("SELECT list_version FROM users WHERE username = '{username}'"),
+        &format!(
+            "SELECT l.version FROM lists l JOIN users u ON u.id = l.owner_id \
+             WHERE l.inbox AND u.username = '{username}'"
+        ),
     )
     .await
 }

@@ -1,10 +1,11 @@
-//! Browser only: keeps the list live. The server sends the user's changes as Server-Sent
-//! Events (`/events`); each says only "the list is now at version N" (or "resync"), and the
-//! store reloads the list when it is behind.
+//! Browser only: keeps the list live. The server sends the list's changes as Server-Sent
+//! Events (`/events?list=`); each says only "the list is now at version N" (or "resync", or
+//! "revoked" when the list is gone or no longer shared), and the store reloads the list when it
+//! is behind.
 //!
 //! Browsers open at most six connections to one host over HTTP/1.1, so ten tabs with a stream
-//! each would starve page loads. One tab holds the stream instead: whichever holds the Web Lock
-//! `tick-events` (for as long as it lives) opens it and passes every event to the other tabs
+//! each would starve page loads. One tab per list holds the stream instead: whichever holds the
+//! Web Lock `tick-events-{list}` (for as long as it lives) opens it and passes every event to the other tabs
 //! over a BroadcastChannel. When that tab closes, the lock passes to another, which opens the
 //! stream again. Without Web Locks (an insecure origin), each tab opens its own.
 
@@ -16,8 +17,10 @@ use crate::routes::EVENTS;
 
 use super::store::TodoStore;
 
-/// The lock and the channel, shared by every Tick tab of this browser.
-const NAME: &str = "tick-events";
+/// The lock and the channel, shared by every Tick tab of this browser that shows the list.
+fn name(store: TodoStore) -> String {
+    format!("tick-events-{}", store.list_id())
+}
 /// After the browser gives up on a stream (the server answered with an error), try again.
 const RETRY_MS: i32 = 5_000;
 
@@ -41,7 +44,8 @@ fn function(handler: impl FnMut(JsValue) -> JsValue + 'static) -> js_sys::Functi
 /// Starts listening: as the stream's holder when this tab gets the lock, and to the holder's
 /// messages meanwhile.
 pub fn start(store: TodoStore) {
-    let channel = BroadcastChannel::new(NAME).ok();
+    let name = name(store);
+    let channel = BroadcastChannel::new(&name).ok();
     if let Some(channel) = &channel {
         channel.set_onmessage(Some(&function(move |ev| {
             if let Some(text) = ev.unchecked_into::<MessageEvent>().data().as_string() {
@@ -65,31 +69,41 @@ pub fn start(store: TodoStore) {
                 }
                 js_sys::Promise::new(&mut |_, _| {}).into()
             });
-            let _ = locks.request(NAME, &hold);
+            let _ = locks.request(&name, &hold);
         }
         None => open(store, None),
     }
 }
 
-/// A message from the stream or another tab: `change:N` or `resync:N`.
+/// A message from the stream or another tab: `change:N`, `resync:N` or `revoked:`.
 fn heard(store: TodoStore, message: &str) {
     let (kind, version) = message.split_once(':').unwrap_or((message, ""));
     match kind {
         "change" => store.heard(version.parse().ok()),
         "resync" => store.resync(),
+        "revoked" => store.revoke(),
         _ => {}
     }
 }
 
 /// Opens the stream and passes what it hears to this tab's store and to `channel`.
 fn open(store: TodoStore, channel: Option<BroadcastChannel>) {
-    let url = format!("{EVENTS}?since={}", store.version());
+    let url = format!(
+        "{EVENTS}?list={}&since={}",
+        store.list_id(),
+        store.version()
+    );
     let Ok(source) = EventSource::new(&url) else {
         return;
     };
-    for kind in ["change", "resync"] {
+    for kind in ["change", "resync", "revoked"] {
         let channel = channel.clone();
+        let this = source.clone();
         let relay = function(move |ev| {
+            // Nothing more will come for this list: no reconnecting either.
+            if kind == "revoked" {
+                this.close();
+            }
             let message = format!(
                 "{kind}:{}",
                 ev.unchecked_into::<MessageEvent>().last_event_id()

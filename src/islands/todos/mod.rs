@@ -48,6 +48,9 @@ pub fn TodoApp(
     view! {
         <main
             class="todoapp"
+            // A viewer's list: the controls that change it are hidden (the server refuses
+            // them anyway).
+            class:read-only=move || !store.can_edit()
             aria-busy=move || store.is_pending().to_string()
             data-hydrated=move || hydrated.attr()
         >

@@ -29,6 +29,7 @@ pub fn NewTodo(store: TodoStore) -> impl IntoView {
 
     view! {
         <form class="new-todo-form" method="post" action=AddTodo::PATH on:submit=on_submit>
+            <input type="hidden" name="list" value=store.list_id().to_string() />
             <label for="new-todo" class="visually-hidden">
                 "New to-do"
             </label>

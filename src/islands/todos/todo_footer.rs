@@ -37,7 +37,7 @@ pub fn TodoFooter(store: TodoStore) -> impl IntoView {
                         view! {
                             <li>
                                 <a
-                                    href=shown.path()
+                                    href=store.path(shown)
                                     class:selected=selected
                                     aria-current=move || selected().then_some("page")
                                     on:click=on_click
@@ -63,6 +63,7 @@ pub fn TodoFooter(store: TodoStore) -> impl IntoView {
                                     store.clear_completed();
                                 }
                             >
+                                <input type="hidden" name="list" value=store.list_id().to_string() />
                                 <button type="submit" class="clear-completed">
                                     "Clear completed"
                                 </button>

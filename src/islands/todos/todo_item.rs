@@ -62,6 +62,9 @@ pub fn TodoItem(entry: Entry, store: TodoStore) -> impl IntoView {
     };
     // Opens the editor and focuses it once it is drawn (no effect per row: rows are many).
     let start_editing = move || {
+        if !store.can_edit() {
+            return;
+        }
         editing.set(true);
         store.editing_started(id);
         request_animation_frame(move || {
@@ -71,7 +74,7 @@ pub fn TodoItem(entry: Entry, store: TodoStore) -> impl IntoView {
         });
     };
     // For the page-reload way to edit; the app opens the editor in place.
-    let edit_href = format!("{}?edit={id}", store.filter_untracked().path());
+    let edit_href = format!("{}?edit={id}", store.path(store.filter_untracked()));
 
     let done_label = title.with_value(|title| format!("Done: {title}"));
     let edit_label = title.with_value(|title| format!("Edit: {title}"));
@@ -117,6 +120,7 @@ pub fn TodoItem(entry: Entry, store: TodoStore) -> impl IntoView {
                     <input type="hidden" name="id" value=id.to_string() />
                     // Sends a page-reload edit back to its list (the app saves without the form).
                     <input type="hidden" name="back_to" value=store.filter_untracked().as_str() />
+                    <input type="hidden" name="list" value=store.list_id().to_string() />
                     <input
                         class="edit"
                         name="title"
@@ -162,6 +166,7 @@ pub fn TodoItem(entry: Entry, store: TodoStore) -> impl IntoView {
                     class="toggle"
                     type="checkbox"
                     prop:checked=completed
+                    prop:disabled=move || !store.can_edit()
                     aria-label=done_label
                     on:change=move |ev| store.set_completed(id, event_target_checked(&ev))
                 />

@@ -17,12 +17,14 @@ pub fn ToggleAll(store: TodoStore) -> impl IntoView {
             action=SetAllCompleted::PATH
             on:submit=|ev| ev.prevent_default()
         >
+            <input type="hidden" name="list" value=store.list_id().to_string() />
             <input type="hidden" name="completed" value=move || (!all_done()).to_string() />
             <input
                 id="toggle-all"
                 class="toggle-all"
                 type="checkbox"
                 prop:checked=all_done
+                prop:disabled=move || !store.can_edit()
                 on:change=move |ev| store.set_all_completed(event_target_checked(&ev))
             />
             <label for="toggle-all">"Mark all as complete"</label>

@@ -86,7 +86,7 @@ async fn find(
     (todo, attachment): (String, String),
 ) -> Result<Stored, ApiError> {
     let (todo, attachment) = (id(&todo)?, id(&attachment)?);
-    Ok(attachments::get(state, user, attachment, Some(TodoId(todo))).await?)
+    Ok(attachments::get(state, user, attachment, Some(TodoId(todo)), None).await?)
 }
 
 /// A to-do's attachments, oldest first.
@@ -109,7 +109,7 @@ pub async fn list(
     Path(todo): Path<String>,
 ) -> Result<Json<Vec<ApiAttachment>>, ApiError> {
     let todo = TodoId(id(&todo)?);
-    let listed = attachments::list_for_todo(&state, user, todo).await?;
+    let listed = attachments::list_for_todo(&state, user, todo, None).await?;
     Ok(Json(
         listed
             .into_iter()
@@ -143,7 +143,7 @@ pub async fn upload(
 ) -> Result<Response, ApiError> {
     let todo = TodoId(id(&todo)?);
     let multipart = multipart.map_err(|_| ApiError::UnsupportedMediaType)?;
-    let stored = attachments::upload(&state, user, todo, multipart).await?;
+    let stored = attachments::upload(&state, user, todo, None, multipart).await?;
     let body: Vec<ApiAttachment> = stored
         .into_iter()
         .map(|a| ApiAttachment::new(a, &base))
@@ -201,6 +201,6 @@ pub async fn delete(
     Path(path): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let stored = find(&state, user, path).await?;
-    attachments::delete(&state, user, stored.id).await?;
+    attachments::delete(&state, user, stored.id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -12,7 +12,11 @@ use utoipa::{IntoParams, ToSchema};
 use crate::{
     domain::{NewTodo as NewTodoInput, Todo, TodoChange, TodoId, TodoTitle},
     error::AppError,
-    server::{db::todos::Query as ListQuery, services::todos, state::AppState},
+    server::{
+        db::{lists::ListRef, todos::Query as ListQuery},
+        services::todos,
+        state::AppState,
+    },
 };
 
 use super::{
@@ -125,7 +129,7 @@ pub async fn list(
         limit: params.limit,
         offset,
     };
-    let listed = todos::list(&state, user, query).await?;
+    let listed = todos::list(&state, user, ListRef::Inbox, query).await?;
     Ok(Json(
         listed
             .into_iter()
@@ -162,7 +166,7 @@ pub async fn create(
         completed: new.completed.unwrap_or(false),
         order: new.order,
     };
-    let todo = ApiTodo::new(todos::add(&state, user, new).await?, &base);
+    let todo = ApiTodo::new(todos::add(&state, user, ListRef::Inbox, new).await?, &base);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, todo.url.clone())],
@@ -186,7 +190,7 @@ pub async fn delete_all(
     ApiUser(user): ApiUser,
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<StatusCode, ApiError> {
-    todos::delete_many(&state, user, false).await?;
+    todos::delete_many(&state, user, ListRef::Inbox, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -211,7 +215,7 @@ pub async fn get_one(
 ) -> Result<Json<ApiTodo>, ApiError> {
     let id = todo_id(id)?;
     Ok(Json(ApiTodo::new(
-        todos::get(&state, user, id).await?,
+        todos::get(&state, user, Some(ListRef::Inbox), id).await?,
         &base,
     )))
 }
@@ -247,7 +251,7 @@ pub async fn patch_one(
         completed: patch.completed,
         order: patch.order,
     };
-    let todo = todos::change(&state, user, id, change).await?;
+    let todo = todos::change(&state, user, Some(ListRef::Inbox), id, change).await?;
     Ok(Json(ApiTodo::new(todo, &base)))
 }
 
@@ -269,7 +273,7 @@ pub async fn delete_one(
     axum::extract::State(state): axum::extract::State<AppState>,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    todos::delete(&state, user, todo_id(id)?).await?;
+    todos::delete(&state, user, Some(ListRef::Inbox), todo_id(id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

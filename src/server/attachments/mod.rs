@@ -92,7 +92,7 @@ async fn upload(
         let Extension(user) = user.ok_or(AppError::Unauthorized)?;
         let todo = todo.parse().map(TodoId).map_err(|_| AppError::NotFound)?;
         let multipart = multipart.map_err(|_| AppError::from(Refusal::NotMultipart))?;
-        service::upload(&state, user.id, todo, multipart).await
+        service::upload(&state, user.id, todo, None, multipart).await
     }
     .await;
     match result {
@@ -115,7 +115,7 @@ async fn download(
     let Ok(id) = id.parse::<i64>() else {
         return AppError::AttachmentNotFound.into_response();
     };
-    match service::get(&state, user.id, id, None).await {
+    match service::get(&state, user.id, id, None, None).await {
         Ok(stored) => serve(state.storage.as_ref(), &stored, query.inline, &headers).await,
         Err(err) => err.into_response(),
     }

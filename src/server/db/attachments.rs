@@ -1,9 +1,14 @@
 //! SQL for `attachments` and `attachment_garbage`. The same statements run on SQLite and
-//! PostgreSQL. Every statement on attachments is scoped to one user.
+//! PostgreSQL. Every statement on attachments is scoped to one list and checks the caller's
+//! membership (or right to change it) in its own SQL. An attachment's `user_id` is the list
+//! owner's: whose quota it counts against.
 
 use crate::domain::{Attachment, TodoId, UserId};
 
-use super::{on, Ex};
+use super::{
+    lists::{Access, EDITOR, MEMBER},
+    on, Ex,
+};
 
 /// An attachment with where its bytes are.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -60,68 +65,93 @@ impl From<AttachmentRow> for Attachment {
     }
 }
 
-const COLUMNS: &str = "id, todo_id, file_name, content_type, size_bytes";
+const COLUMNS: &str = "a.id, a.todo_id, a.file_name, a.content_type, a.size_bytes";
+/// `a`: attachments of list `$1`'s to-dos.
+const OF_LIST: &str = "attachments a JOIN todos t ON t.id = a.todo_id AND t.list_id = $1";
 
-/// The user's attachments, by to-do, oldest first; only `todo`'s when given.
+/// The list's attachments, by to-do, oldest first; only `todo`'s when given.
 pub async fn list(
     ex: Ex<'_>,
-    user: UserId,
+    access: &Access,
     todo: Option<TodoId>,
 ) -> Result<Vec<Attachment>, sqlx::Error> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM attachments WHERE user_id = $1 AND ($2 IS NULL OR todo_id = $2) \
-         ORDER BY todo_id, id"
+        "SELECT {COLUMNS} FROM {OF_LIST} WHERE {MEMBER} AND ($3 IS NULL OR a.todo_id = $3) \
+         ORDER BY a.todo_id, a.id"
     );
     let rows: Vec<AttachmentRow> = on!(ex, conn => {
-        sqlx::query_as(&sql).bind(user.0).bind(todo.map(|t| t.0)).fetch_all(conn).await
+        sqlx::query_as(&sql)
+            .bind(access.list.0)
+            .bind(access.user.0)
+            .bind(todo.map(|t| t.0))
+            .fetch_all(conn)
+            .await
     })?;
     Ok(rows.into_iter().map(Attachment::from).collect())
 }
 
-pub async fn get(ex: Ex<'_>, user: UserId, id: i64) -> Result<Option<Stored>, sqlx::Error> {
-    const SQL: &str = "SELECT id, todo_id, file_name, content_type, size_bytes, storage_key, \
-         sha256 FROM attachments WHERE user_id = $1 AND id = $2";
-    on!(ex, conn => sqlx::query_as(SQL).bind(user.0).bind(id).fetch_optional(conn).await)
+pub async fn get(ex: Ex<'_>, access: &Access, id: i64) -> Result<Option<Stored>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS}, a.storage_key, a.sha256 FROM {OF_LIST} WHERE {MEMBER} AND a.id = $3"
+    );
+    on!(ex, conn => {
+        sqlx::query_as(&sql)
+            .bind(access.list.0)
+            .bind(access.user.0)
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+    })
 }
 
-/// Bytes the user's attachments take.
+/// Bytes the attachments on the user's lists take (their quota).
 pub async fn used_bytes(ex: Ex<'_>, user: UserId) -> Result<i64, sqlx::Error> {
     const SQL: &str =
         "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM attachments WHERE user_id = $1";
     on!(ex, conn => sqlx::query_scalar(SQL).bind(user.0).fetch_one(conn).await)
 }
 
-/// Records a stored file on the user's to-do.
+/// Records a stored file on the list's to-do `todo`, against the owner's quota; `None` when
+/// the caller may not change the list or the to-do is not on it.
 pub async fn insert(
     ex: Ex<'_>,
-    user: UserId,
+    access: &Access,
     todo: TodoId,
     file: &NewAttachment,
-) -> Result<Attachment, sqlx::Error> {
+) -> Result<Option<Attachment>, sqlx::Error> {
     let sql = format!(
         "INSERT INTO attachments (todo_id, user_id, storage_key, file_name, content_type, \
-         size_bytes, sha256) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
+         size_bytes, sha256) SELECT t.id, $4, $5, $6, $7, $8, $9 FROM todos t \
+         WHERE t.id = $3 AND t.list_id = $1 AND {EDITOR} \
+         RETURNING id, todo_id, file_name, content_type, size_bytes"
     );
-    let row: AttachmentRow = on!(ex, conn => {
+    let row: Option<AttachmentRow> = on!(ex, conn => {
         sqlx::query_as(&sql)
+            .bind(access.list.0)
+            .bind(access.user.0)
             .bind(todo.0)
-            .bind(user.0)
+            .bind(access.owner.0)
             .bind(&file.storage_key)
             .bind(&file.file_name)
             .bind(&file.content_type)
             .bind(file.size_bytes)
             .bind(&file.sha256)
-            .fetch_one(conn)
+            .fetch_optional(conn)
             .await
     })?;
-    Ok(row.into())
+    Ok(row.map(Attachment::from))
 }
 
-/// Deletes one of the user's attachments (its file follows, through the garbage list).
-pub async fn delete(ex: Ex<'_>, user: UserId, id: i64) -> Result<bool, sqlx::Error> {
+/// Deletes one of the list's attachments (its file follows, through the garbage list).
+pub async fn delete(ex: Ex<'_>, access: &Access, id: i64) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "DELETE FROM attachments WHERE id = $3 AND {EDITOR} \
+         AND todo_id IN (SELECT id FROM todos WHERE list_id = $1)"
+    );
     let deleted = on!(ex, conn => {
-        sqlx::query("DELETE FROM attachments WHERE user_id = $1 AND id = $2")
-            .bind(user.0)
+        sqlx::query(&sql)
+            .bind(access.list.0)
+            .bind(access.user.0)
             .bind(id)
             .execute(conn)
             .await

@@ -3,6 +3,7 @@
 //! or a transaction), so a service can run several in one transaction.
 
 pub mod attachments;
+pub mod lists;
 mod time;
 pub mod todos;
 pub mod tokens;
@@ -58,6 +59,16 @@ pub enum Ex<'c> {
     Postgres(&'c mut PgConnection),
 }
 
+impl Ex<'_> {
+    /// The same connection, lent again for one more statement.
+    pub fn reborrow(&mut self) -> Ex<'_> {
+        match self {
+            Ex::Sqlite(conn) => Ex::Sqlite(conn),
+            Ex::Postgres(conn) => Ex::Postgres(conn),
+        }
+    }
+}
+
 impl Conn {
     pub fn ex(&mut self) -> Ex<'_> {
         match self {
@@ -94,6 +105,29 @@ macro_rules! on {
 }
 
 pub(crate) use on;
+
+/// Applies the SQLite migrations on a connection of their own with foreign keys off, as
+/// SQLite's own procedure for rebuilding a table asks (dropping the old `todos` would
+/// otherwise delete every attachment that refers to it), then checks every reference.
+async fn migrate_sqlite(options: SqliteConnectOptions) -> anyhow::Result<()> {
+    let mut conn = SqliteConnection::connect_with(&options.foreign_keys(false))
+        .await
+        .context("opening the SQLite database to migrate it")?;
+    SQLITE_MIGRATIONS
+        .run(&mut conn)
+        .await
+        .context("applying the SQLite migrations")?;
+    let broken: Vec<(String, i64)> =
+        sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
+            .fetch_all(&mut conn)
+            .await
+            .context("checking references after migrating")?;
+    if let Some((table, row)) = broken.first() {
+        anyhow::bail!("after migrating, row {row} of {table} refers to a row that does not exist ({} such rows)", broken.len());
+    }
+    conn.close().await.ok();
+    Ok(())
+}
 
 impl Db {
     /// Connects to `url` (`sqlite:…` or `postgres://…`) and applies the migrations.
@@ -146,10 +180,7 @@ impl Db {
             .connect_with(options.clone())
             .await
             .context("opening the SQLite database for writing")?;
-        SQLITE_MIGRATIONS
-            .run(&write)
-            .await
-            .context("applying the SQLite migrations")?;
+        migrate_sqlite(options.clone()).await?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get().max(4)) as u32;
         let read = SqlitePoolOptions::new()
             .max_connections(readers)

@@ -1,5 +1,5 @@
 //! Delivery inside one process: each user with open streams has a broadcast channel; a change
-//! goes to its user's channel only. A stream that falls behind, or a feed that may have missed
+//! goes to the channels of the users it names only. A stream that falls behind, or a feed that may have missed
 //! changes, is told to resync.
 
 use std::{
@@ -69,11 +69,14 @@ impl Hub {
         })
     }
 
-    /// Sends `change` to its user's streams in this process.
+    /// Sends `change` to the streams in this process of the users it names.
     pub fn deliver(&self, change: Change) {
+        let change = Arc::new(change);
         let channels = self.channels();
-        if let Some(sender) = channels.get(&change.user) {
-            let _ = sender.send(Delivery::Change(Arc::new(change)));
+        for member in &change.members {
+            if let Some(sender) = channels.get(member) {
+                let _ = sender.send(Delivery::Change(change.clone()));
+            }
         }
     }
 
@@ -127,9 +130,13 @@ mod tests {
     use super::*;
     use crate::server::events::{Kind, What};
 
+    use crate::domain::ListId;
+
+    /// A change to user `user`'s own list.
     fn change(user: i64, version: i64) -> Change {
         Change {
-            user: UserId(user),
+            list: ListId(user),
+            members: vec![UserId(user)],
             version,
             what: What::new(Kind::TodosAdded, [version]),
         }
@@ -149,7 +156,29 @@ mod tests {
         let Delivery::Change(first) = bob.next().await else {
             panic!("a change")
         };
-        assert_eq!((first.user, first.version), (UserId(2), 9));
+        assert_eq!((first.list, first.version), (ListId(2), 9));
+    }
+
+    #[tokio::test]
+    async fn a_shared_lists_change_reaches_every_member_named() {
+        let hub = Hub::new(4);
+        let mut alice = hub.subscribe(UserId(1)).unwrap();
+        let mut bob = hub.subscribe(UserId(2)).unwrap();
+        let mut carol = hub.subscribe(UserId(3)).unwrap();
+        let mut shared = change(1, 5);
+        shared.members = vec![UserId(1), UserId(2)];
+        hub.deliver(shared);
+        hub.deliver(change(3, 1));
+        for stream in [&mut alice, &mut bob] {
+            let Delivery::Change(got) = stream.next().await else {
+                panic!("a change")
+            };
+            assert_eq!((got.list, got.version), (ListId(1), 5));
+        }
+        let Delivery::Change(got) = carol.next().await else {
+            panic!("a change")
+        };
+        assert_eq!(got.list, ListId(3), "carol is no member of list 1");
     }
 
     #[tokio::test]

@@ -1,5 +1,6 @@
-//! The change feed: every committed change to a user's data, published once by the service
-//! that made it, delivered to that user's open event streams (`GET /events`) and nobody else's.
+//! The change feed: every committed change to a list, published once by the service that made
+//! it, delivered to the open event streams (`GET /events`) of that list's members and nobody
+//! else's.
 //!
 //! Two implementations behind [`ChangeFeed`]: in-process delivery for SQLite (one process
 //! owns the database), and PostgreSQL's LISTEN/NOTIFY, so that every Tick process on one
@@ -15,15 +16,17 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tower_sessions::session::Id;
 
-use crate::domain::UserId;
+use crate::domain::{ListId, UserId};
 
 pub use hub::{Delivery, Hub, Subscription};
 pub use postgres::PostgresFeed;
 
-/// One committed change: whose data, the list version it left, and what changed.
+/// One committed change: which list, the list version it left, whom to tell (the members,
+/// read in the transaction that made it, and anyone it removed), and what changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
-    pub user: UserId,
+    pub list: ListId,
+    pub members: Vec<UserId>,
     pub version: i64,
     #[serde(flatten)]
     pub what: What,
@@ -50,6 +53,11 @@ pub enum Kind {
     TodosDeleted,
     AttachmentsAdded,
     AttachmentsDeleted,
+    /// Renamed, or a member joined or changed role.
+    ListChanged,
+    /// `ids`: the users who left or were removed.
+    MembersRemoved,
+    ListDeleted,
 }
 
 impl What {
@@ -122,14 +130,15 @@ mod tests {
     #[test]
     fn changes_travel_as_flat_json() {
         let change = Change {
-            user: UserId(7),
+            list: ListId(5),
+            members: vec![UserId(7), UserId(8)],
             version: 42,
             what: What::new(Kind::AttachmentsAdded, [3]).on_todo(9),
         };
         let json = serde_json::to_string(&change).unwrap();
         assert_eq!(
             json,
-            r#"{"user":7,"version":42,"kind":"attachments_added","ids":[3],"todo":9}"#
+            r#"{"list":5,"members":[7,8],"version":42,"kind":"attachments_added","ids":[3],"todo":9}"#
         );
         assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), change);
     }
@@ -140,7 +149,8 @@ mod tests {
         assert_eq!(what.ids.len(), What::MAX_IDS);
         assert!(what.more);
         let json = serde_json::to_string(&Change {
-            user: UserId(1),
+            list: ListId(i64::MAX),
+            members: vec![UserId(i64::MAX); crate::server::services::lists::MAX_MEMBERS],
             version: i64::MAX,
             what,
         })

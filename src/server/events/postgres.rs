@@ -112,7 +112,7 @@ impl ChangeFeed for PostgresFeed {
             .execute(&self.pool)
             .await
         {
-            tracing::warn!(error = %err, user_id = change.user.0, "could not publish a change");
+            tracing::warn!(error = %err, list_id = change.list.0, "could not publish a change");
         }
     }
 

@@ -1,11 +1,13 @@
-//! `GET /events`: the signed-in user's changes as Server-Sent Events.
+//! `GET /events?list=`: the changes to one list (the Inbox without `list`) as Server-Sent
+//! Events, for a member of it.
 //!
 //! Each event's `id` is the list version it left, so an `EventSource` that reconnects sends
 //! `Last-Event-ID` (a page opening its first stream sends `?since=` with the version it was
 //! rendered at) and is told to `resync` when it missed anything, across a dropped connection
 //! or a server restart. Events are sent as they happen: never compressed, buffered or cached.
 //! A stream ends with its session (log-out, password change, account deleted, expiry) and at
-//! shutdown; each user may hold `--max-streams-per-user` at once.
+//! shutdown; each user may hold `--max-streams-per-user` at once. A member taken off the list
+//! (or whose list is deleted) is sent `revoked`, and the stream ends.
 
 use std::{convert::Infallible, time::Duration};
 
@@ -25,17 +27,18 @@ use tokio::time::Instant;
 use tower_sessions::{session::Id, Session};
 
 use crate::{
-    domain::UserId,
+    domain::{ListId, UserId},
     error::AppError,
     routes::EVENTS,
     server::{
         auth::{session, CurrentUser},
-        services::todos,
+        db::lists::ListRef,
+        services::lists,
         state::AppState,
     },
 };
 
-use super::{Delivery, Subscription, What};
+use super::{Change, Delivery, Kind, Subscription, What};
 
 /// A comment line this often keeps proxies from closing a quiet stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -48,6 +51,8 @@ pub fn router(state: AppState) -> Router {
 
 #[derive(Deserialize)]
 struct Since {
+    /// The list (the Inbox when absent).
+    list: Option<ListId>,
     /// The version the page was rendered at (an `EventSource` cannot send `Last-Event-ID`
     /// on its first connection).
     since: Option<i64>,
@@ -79,8 +84,8 @@ async fn events(
         return AppError::TooManyStreams.into_response();
     };
     // Read after subscribing: a change committed from here on reaches the subscription.
-    let version = match todos::version(&state, user.id).await {
-        Ok(version) => version,
+    let (list, version) = match version(&state, user.id, since.list.into()).await {
+        Ok(found) => found,
         Err(err) => return err.into_response(),
     };
     let known = headers
@@ -98,6 +103,8 @@ async fn events(
     let open = Open {
         state,
         user: user.id,
+        list,
+        ended: false,
         session: session.id(),
         subscription,
         next_check: Instant::now() + SESSION_CHECK,
@@ -113,8 +120,20 @@ async fn events(
     response
 }
 
+/// The list and its version now, for a member; 404 for anyone else.
+async fn version(state: &AppState, user: UserId, list: ListRef) -> Result<(ListId, i64), AppError> {
+    let mut conn = state.db.reader().await?;
+    let access = lists::access(conn.ex(), user, list).await?;
+    Ok((access.list, access.version))
+}
+
 fn resync(version: i64) -> Event {
     versioned("resync", version)
+}
+
+/// The list is no longer the user's to see; the stream ends after this.
+fn revoked() -> Event {
+    Event::default().event("revoked").data("{}")
 }
 
 /// An event that says only the list's version. (Browsers drop an event without data, so it
@@ -130,6 +149,9 @@ fn versioned(kind: &str, version: i64) -> Event {
 struct Open {
     state: AppState,
     user: UserId,
+    list: ListId,
+    /// `revoked` was sent: nothing follows.
+    ended: bool,
     session: Option<Id>,
     subscription: Subscription,
     next_check: Instant,
@@ -146,6 +168,9 @@ impl Open {
 
     /// The next event to send; `None` ends the stream.
     async fn next(&mut self) -> Option<Event> {
+        if self.ended {
+            return None;
+        }
         if let Some(first) = self.first.take() {
             return Some(first);
         }
@@ -153,7 +178,10 @@ impl Open {
             let shutdown = self.state.shutdown.clone();
             tokio::select! {
                 delivery = self.subscription.next() => match delivery {
-                    Delivery::Change(change) => {
+                    Delivery::Change(change) if change.list == self.list => {
+                        if self.lost_by(&change) {
+                            return self.revoke();
+                        }
                         let data = serde_json::to_string(&Wire {
                             version: change.version,
                             what: &change.what,
@@ -166,9 +194,14 @@ impl Open {
                                 .data(data),
                         );
                     }
+                    // Another of the user's lists.
+                    Delivery::Change(_) => {}
                     Delivery::Resync => {
-                        let version = todos::version(&self.state, self.user).await.ok()?;
-                        return Some(resync(version));
+                        return match version(&self.state, self.user, ListRef::Id(self.list)).await {
+                            Ok((_, version)) => Some(resync(version)),
+                            Err(AppError::ListNotFound) => self.revoke(),
+                            Err(_) => None,
+                        };
                     }
                     Delivery::End(session) => {
                         if session.is_none() || session == self.session {
@@ -181,10 +214,28 @@ impl Open {
                     if !self.still_signed_in().await {
                         return None;
                     }
+                    let check = version(&self.state, self.user, ListRef::Id(self.list)).await;
+                    if matches!(check, Err(AppError::ListNotFound)) {
+                        return self.revoke();
+                    }
                 }
                 () = shutdown.cancelled() => return None,
             }
         }
+    }
+
+    /// Whether `change` took this stream's user off the list (or deleted it).
+    fn lost_by(&self, change: &Change) -> bool {
+        match change.what.kind {
+            Kind::ListDeleted => true,
+            Kind::MembersRemoved => change.what.ids.contains(&self.user.0),
+            _ => false,
+        }
+    }
+
+    fn revoke(&mut self) -> Option<Event> {
+        self.ended = true;
+        Some(revoked())
     }
 
     /// Whether the stream's session still stands; a database that cannot answer right now is

@@ -1,9 +1,11 @@
 //! Rendered to-do pages kept in memory and served again while the user's list is unchanged.
 //!
-//! A page is kept under its user, its filter and the user's `list_version`, which database
-//! triggers bump on every change to the user's to-dos or attachments. The version is read with
-//! the user on every request (see `auth::session::resolve_user`), so a change made by any
-//! process, through pages, server functions or the API, makes the kept page stale at once.
+//! A page is kept under its user, its list and filter, and two versions that database triggers
+//! bump: the list's (every change to its to-dos, attachments, name or members) and the user's
+//! `lists_version` (the list menu: names, members, roles). Both are read on every request (for
+//! the Inbox, with the user in `auth::session::resolve_user`; for another list, with the
+//! member's access), so a change made by any process or member, through pages, server
+//! functions or the API, makes the kept page stale at once, for every member.
 //! Pages are kept with their CSP nonce cut out; each reply gets a fresh one. They are kept
 //! gzipped too, piece by piece, so that a reply to a browser is stitched together rather than
 //! compressed anew: the nonce goes between the pieces as a stored (uncompressed) block.
@@ -26,9 +28,14 @@ mod page;
 use page::Page;
 
 use crate::{
-    domain::Filter,
+    domain::{parse_list_path, Filter, ListId},
     error::AppError,
-    server::{auth::session::CurrentUser, security, state::AppState},
+    server::{
+        auth::session::CurrentUser,
+        db::lists::{self, ListRef},
+        security,
+        state::AppState,
+    },
 };
 
 /// Says whether a page came from memory (`hit`) or was rendered (`miss`).
@@ -43,8 +50,13 @@ pub struct PageCache {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
     user: i64,
+    /// `None`: the Inbox at `/`.
+    list: Option<i64>,
     filter: Filter,
 }
+
+/// The list's version and the user's `lists_version`.
+type Version = (i64, i64);
 
 #[derive(Default)]
 struct Kept {
@@ -56,7 +68,7 @@ struct Kept {
 }
 
 struct Entry {
-    version: i64,
+    version: Version,
     page: Arc<Page>,
     stamp: u64,
 }
@@ -93,7 +105,7 @@ impl PageCache {
         }
     }
 
-    fn get(&self, key: Key, version: i64) -> Option<Arc<Page>> {
+    fn get(&self, key: Key, version: Version) -> Option<Arc<Page>> {
         let kept = self
             .inner
             .lock()
@@ -104,7 +116,7 @@ impl PageCache {
             .map(|entry| entry.page.clone())
     }
 
-    fn keep(&self, key: Key, version: i64, page: Page) {
+    fn keep(&self, key: Key, version: Version, page: Page) {
         let size = page.footprint();
         // One page may take a quarter of the memory at most.
         if size > self.budget / 4 {
@@ -147,21 +159,39 @@ impl PageCache {
     }
 }
 
-/// The filter page a request asks for, when its answer can come from memory: a plain `GET` of
-/// `/`, `/active` or `/completed` by a signed-in user. A query string (an edit form, the error
-/// of a failed form post) is rendered every time.
-fn cacheable(request: &Request) -> Option<(Key, i64)> {
+/// The list page a request asks for, when its answer can come from memory: a plain `GET` of a
+/// filter of the Inbox (`/`, …) or of a list the signed-in user is a member of (`/lists/{id}`,
+/// …). A query string (an edit form, the error of a failed form post) is rendered every time.
+fn cacheable(request: &Request) -> Option<(Option<ListId>, Filter, CurrentUser)> {
     if request.method() != Method::GET || request.uri().query().is_some() {
         return None;
     }
-    let path = request.uri().path();
-    let filter = Filter::ALL.into_iter().find(|f| f.path() == path)?;
-    let user = request.extensions().get::<CurrentUser>()?;
+    let (list, filter) = parse_list_path(request.uri().path())?;
+    let user = request.extensions().get::<CurrentUser>()?.clone();
+    Some((list, filter, user))
+}
+
+/// Where a cacheable page is kept, and the versions it must be at.
+async fn key_and_version(
+    state: &AppState,
+    (list, filter, user): (Option<ListId>, Filter, CurrentUser),
+) -> Option<(Key, Version)> {
+    let list_version = match list {
+        None => user.inbox_version,
+        Some(id) => {
+            let mut conn = state.db.reader().await.ok()?;
+            lists::access(conn.ex(), user.id, ListRef::Id(id))
+                .await
+                .ok()??
+                .version
+        }
+    };
     let key = Key {
         user: user.id.0,
+        list: list.map(|id| id.0),
         filter,
     };
-    Some((key, user.list_version))
+    Some((key, (list_version, user.lists_version)))
 }
 
 /// Serves a kept page when it is current; otherwise renders, and keeps what can be kept.
@@ -169,7 +199,10 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let Some(cache) = state.page_cache.as_ref() else {
         return next.run(request).await;
     };
-    let Some((key, version)) = cacheable(&request) else {
+    let Some(page) = cacheable(&request) else {
+        return next.run(request).await;
+    };
+    let Some((key, version)) = key_and_version(&state, page).await else {
         return next.run(request).await;
     };
     if let Some(page) = cache.get(key, version) {
@@ -204,7 +237,12 @@ fn kept_response(page: &Page, gzip: bool) -> Response {
 
 /// Keeps a rendered page if it is a complete, successful one with nothing but its type and
 /// policy in its headers; returns it as it was.
-async fn keep_response(cache: &PageCache, key: Key, version: i64, response: Response) -> Response {
+async fn keep_response(
+    cache: &PageCache,
+    key: Key,
+    version: Version,
+    response: Response,
+) -> Response {
     let (mut parts, body) = response.into_parts();
     let only_page_headers = parts
         .headers
@@ -263,6 +301,7 @@ mod tests {
     fn key(user: i64) -> Key {
         Key {
             user,
+            list: None,
             filter: Filter::All,
         }
     }
@@ -270,13 +309,14 @@ mod tests {
     #[test]
     fn a_page_is_served_only_at_its_version() {
         let cache = PageCache::new(1000);
-        cache.keep(key(1), 7, page("seven", "N"));
-        assert!(cache.get(key(1), 7).is_some());
-        assert!(cache.get(key(1), 8).is_none());
-        assert!(cache.get(key(2), 7).is_none());
-        cache.keep(key(1), 8, page("eight", "N"));
-        assert_eq!(cache.get(key(1), 8).unwrap().with_nonce("x"), "eight");
-        assert!(cache.get(key(1), 7).is_none());
+        cache.keep(key(1), (7, 1), page("seven", "N"));
+        assert!(cache.get(key(1), (7, 1)).is_some());
+        assert!(cache.get(key(1), (8, 1)).is_none());
+        assert!(cache.get(key(1), (7, 2)).is_none(), "the list menu changed");
+        assert!(cache.get(key(2), (7, 1)).is_none());
+        cache.keep(key(1), (8, 1), page("eight", "N"));
+        assert_eq!(cache.get(key(1), (8, 1)).unwrap().with_nonce("x"), "eight");
+        assert!(cache.get(key(1), (7, 1)).is_none());
     }
 
     #[test]
@@ -284,20 +324,20 @@ mod tests {
         let one = page("twenty bytes of page", "N").footprint();
         let cache = PageCache::new(5 * one);
         for user in 0..10 {
-            cache.keep(key(user), 0, page("twenty bytes of page", "N"));
+            cache.keep(key(user), (0, 0), page("twenty bytes of page", "N"));
         }
         let kept = cache.inner.lock().unwrap();
         assert_eq!(kept.bytes, 5 * one);
         assert_eq!(kept.pages.len(), 5);
         drop(kept);
-        assert!(cache.get(key(4), 0).is_none());
-        assert!(cache.get(key(5), 0).is_some());
+        assert!(cache.get(key(4), (0, 0)).is_none());
+        assert!(cache.get(key(5), (0, 0)).is_some());
         // More than a quarter of the budget: not kept at all.
         cache.keep(
             key(42),
-            0,
+            (0, 0),
             page("this page is a good deal longer than the others", "N"),
         );
-        assert!(cache.get(key(42), 0).is_none());
+        assert!(cache.get(key(42), (0, 0)).is_none());
     }
 }

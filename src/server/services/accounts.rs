@@ -7,10 +7,11 @@ use std::net::IpAddr;
 use tower_sessions::session::Id;
 
 use crate::{
-    domain::{Password, UserId, Username},
+    domain::{Password, Role, UserId, Username},
     error::AppError,
     server::{
-        db::{users, users::SessionUser},
+        db::{lists, users, users::SessionUser, Tx},
+        events::{Change, Kind, What},
         refusals::Refusal,
         state::AppState,
     },
@@ -85,7 +86,9 @@ pub async fn log_in(
         Some(user) => {
             attempt.succeeded();
             tracing::info!(user_id = user.id, "logged in");
-            Ok(user.session_user())
+            users::by_id(state.db.reader().await?.ex(), UserId(user.id))
+                .await?
+                .ok_or(AppError::WrongCredentials)
         }
         None => {
             tracing::info!(?client, "log-in failed");
@@ -118,7 +121,8 @@ pub async fn change_password(
     Ok(generation)
 }
 
-/// Deletes the account with its to-dos, attachments and tokens, after checking the password.
+/// Deletes the account after checking the password: the lists it owns go with their to-dos
+/// and attachments, and it leaves the lists shared with it. Their other members are told.
 pub async fn delete(
     state: &AppState,
     user: UserId,
@@ -127,12 +131,41 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     check_password(state, user, client, password).await?;
     let mut tx = state.db.begin().await?;
-    users::delete(tx.ex(), user).await?;
+    let changes = delete_with_lists(&mut tx, user).await?;
     tx.commit().await?;
+    for change in changes {
+        state.feed.publish(change).await;
+    }
     state.collector.wake();
     state.feed.end_streams(user, None);
     tracing::info!(user_id = user.0, "deleted account");
     Ok(())
+}
+
+/// Deletes `user` in `tx`; returns what that does to each of their lists, to publish.
+async fn delete_with_lists(tx: &mut Tx, user: UserId) -> Result<Vec<Change>, AppError> {
+    let mut lists_of_user = Vec::new();
+    for access in lists::all(tx.ex(), user).await? {
+        let members = lists::member_ids(tx.ex(), access.list).await?;
+        lists_of_user.push((access, members));
+    }
+    users::delete(tx.ex(), user).await?;
+    let mut changes = Vec::with_capacity(lists_of_user.len());
+    for (access, members) in lists_of_user {
+        let what = if access.role == Role::Owner {
+            What::new(Kind::ListDeleted, [access.list.0])
+        } else {
+            What::new(Kind::MembersRemoved, [user.0])
+        };
+        let version = lists::version(tx.ex(), access.list).await?.unwrap_or(0);
+        changes.push(Change {
+            list: access.list,
+            members,
+            version,
+            what,
+        });
+    }
+    Ok(changes)
 }
 
 /// A session of `user` was signed out: its event streams end at once.

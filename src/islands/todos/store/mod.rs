@@ -8,7 +8,9 @@ use std::{future::Future, pin::Pin};
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
-    domain::{Attachment, Filter, Snapshot, Todo, TodoId, TodoTitle},
+    domain::{
+        parse_list_path, Attachment, Filter, ListId, ListView, Snapshot, Todo, TodoId, TodoTitle,
+    },
     error::AppError,
     islands::browser,
     server_fns::attachments::delete_attachment,
@@ -44,6 +46,10 @@ impl Entry {
 /// in the reactive arena.
 #[derive(Clone, Copy)]
 pub struct TodoStore {
+    /// The list shown, as this member sees it (their role may change while the page is open).
+    shown: RwSignal<ListView>,
+    /// The list was deleted, or is no longer shared with this user.
+    revoked: RwSignal<bool>,
     filter: RwSignal<Filter>,
     list: RwSignal<Vec<Entry>>,
     attachments: RwSignal<Vec<Attachment>>,
@@ -62,6 +68,8 @@ impl TodoStore {
         error: Option<String>,
     ) -> Self {
         TodoStore {
+            shown: RwSignal::new(snapshot.list),
+            revoked: RwSignal::new(false),
             filter: RwSignal::new(filter),
             list: RwSignal::new(snapshot.todos.into_iter().map(Entry::new).collect()),
             attachments: RwSignal::new(snapshot.attachments),
@@ -70,6 +78,29 @@ impl TodoStore {
             error: RwSignal::new(error),
             sync: StoredValue::new(sync::SyncState::new(snapshot.version, editing)),
         }
+    }
+
+    /// The list's id, for the server calls that act on the whole list.
+    pub fn list_id(self) -> ListId {
+        self.shown.with_untracked(|list| list.id)
+    }
+
+    /// The address of `filter` within this list.
+    pub fn path(self, filter: Filter) -> String {
+        self.shown.with_untracked(|list| list.path(filter))
+    }
+
+    /// Whether this user may change the list's to-dos now.
+    pub fn can_edit(self) -> bool {
+        !self.revoked.get() && self.shown.with(|list| list.role.can_edit())
+    }
+
+    /// The list was deleted, or taken away from this user: say so, and allow no more changes.
+    #[cfg(feature = "hydrate")]
+    pub fn revoke(self) {
+        self.revoked.set(true);
+        self.error
+            .set(Some("This list is no longer shared with you.".to_owned()));
     }
 
     pub fn filter(self) -> Filter {
@@ -86,20 +117,23 @@ impl TodoStore {
             return;
         }
         self.edit_in_address.set_value(None);
-        browser::push(filter.path());
+        browser::push(&self.path(filter));
         self.display(filter);
     }
 
     /// After Back or Forward: shows the filter whose address the browser now has.
     pub fn follow_address(self) {
-        if let Some(filter) = Filter::from_path(&browser::path()) {
+        if let Some((_, filter)) = parse_list_path(&browser::path()) {
             self.display(filter);
         }
     }
 
     /// Shows `filter`'s list and title; the address is the caller's.
     fn display(self, filter: Filter) {
-        browser::set_title(&filter.page_title());
+        let title = self
+            .shown
+            .with_untracked(|list| filter.page_title_of((!list.inbox).then_some(&list.name)));
+        browser::set_title(&title);
         self.filter.set(filter);
     }
 
@@ -112,7 +146,7 @@ impl TodoStore {
     pub fn editor_closed(self, id: TodoId) {
         if self.edit_in_address(id) {
             self.edit_in_address.set_value(None);
-            browser::replace(self.filter_untracked().path());
+            browser::replace(&self.path(self.filter_untracked()));
         }
         self.editing_ended(id);
     }
@@ -165,7 +199,7 @@ impl TodoStore {
 
     pub fn add(self, title: TodoTitle) {
         self.run(None, async move {
-            let todo = add_todo(title.as_str().to_owned()).await?;
+            let todo = add_todo(Some(self.list_id()), title.as_str().to_owned()).await?;
             self.list.update(|list| list.push(Entry::new(todo)));
             Ok(())
         });
@@ -180,7 +214,7 @@ impl TodoStore {
 
     pub fn set_all_completed(self, completed: bool) {
         self.run(None, async move {
-            set_all_completed(completed).await?;
+            set_all_completed(Some(self.list_id()), completed).await?;
             self.list.with_untracked(|list| {
                 for entry in list {
                     entry.completed.set(completed);
@@ -193,7 +227,7 @@ impl TodoStore {
     /// Saves a new title; an empty one deletes the to-do.
     pub fn edit(self, id: TodoId, title: String) {
         self.run(Some(id), async move {
-            match edit_todo(id, title, None).await? {
+            match edit_todo(id, title, None, None).await? {
                 Some(todo) => self.replace(todo),
                 None => self.remove(id),
             }
@@ -211,7 +245,7 @@ impl TodoStore {
 
     pub fn clear_completed(self) {
         self.run(None, async move {
-            clear_completed().await?;
+            clear_completed(Some(self.list_id())).await?;
             let done: Vec<i64> = self.list.with_untracked(|list| {
                 list.iter()
                     .filter(|entry| entry.completed())

@@ -114,7 +114,7 @@ impl TodoStore {
         }
         let calls = self.sync.with_value(|sync| sync.calls);
         spawn_local(async move {
-            let loaded = list_snapshot().await;
+            let loaded = list_snapshot(Some(self.list_id())).await;
             let still_current = self.pending.get_untracked() == 0
                 && self.sync.with_value(|sync| sync.calls) == calls;
             match loaded {
@@ -175,6 +175,9 @@ impl TodoStore {
             .with_untracked(|shown| *shown != snapshot.attachments)
         {
             self.attachments.set(snapshot.attachments);
+        }
+        if self.shown.with_untracked(|shown| *shown != snapshot.list) {
+            self.shown.set(snapshot.list);
         }
         self.sync.update_value(|sync| {
             sync.version = sync.version.max(snapshot.version);

@@ -17,7 +17,7 @@ use tower_sessions::{
 pub use store::{error, Store};
 
 use crate::{
-    domain::UserId,
+    domain::{ListId, UserId},
     error::AppError,
     server::{db::users, state::AppState},
 };
@@ -67,8 +67,10 @@ struct SignedIn {
 pub struct CurrentUser {
     pub id: UserId,
     pub username: String,
-    /// See [`users::SessionUser::list_version`]: read with the user on every request.
-    pub list_version: i64,
+    /// See [`users::SessionUser`]: read with the user on every request, for kept pages.
+    pub lists_version: i64,
+    pub inbox: ListId,
+    pub inbox_version: i64,
 }
 
 fn now_secs() -> u64 {
@@ -173,7 +175,9 @@ async fn current_user(
     Ok(Some(CurrentUser {
         id: UserId(user.id),
         username: user.username,
-        list_version: user.list_version,
+        lists_version: user.lists_version,
+        inbox: ListId(user.inbox),
+        inbox_version: user.inbox_version,
     }))
 }
 

@@ -9,13 +9,13 @@ use crate::{
     domain::{Attachment, TodoId, UserId},
     error::AppError,
     server::{
-        db::{attachments, attachments::Stored, todos},
+        db::{attachments, attachments::Stored, lists::ListRef},
         events::{Kind, What},
         state::AppState,
     },
 };
 
-use super::commit;
+use super::{commit, lists};
 
 pub use collector::Collector;
 pub use upload::{bytes_label, upload};
@@ -39,47 +39,51 @@ impl FileLimits {
     }
 }
 
-/// All of the user's attachments, by to-do.
-pub async fn list(state: &AppState, user: UserId) -> Result<Vec<Attachment>, AppError> {
-    let mut conn = state.db.reader().await?;
-    Ok(attachments::list(conn.ex(), user, None).await?)
-}
-
-/// One to-do's attachments; 404 when the to-do is not the user's.
+/// One to-do's attachments (on the list `within`, when given); 404 when the user cannot see
+/// the to-do.
 pub async fn list_for_todo(
     state: &AppState,
     user: UserId,
     todo: TodoId,
+    within: Option<ListRef>,
 ) -> Result<Vec<Attachment>, AppError> {
     let mut conn = state.db.reader().await?;
-    todos::get(conn.ex(), user, todo)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(attachments::list(conn.ex(), user, Some(todo)).await?)
+    let access = lists::access_to_todo(conn.ex(), user, todo, within).await?;
+    Ok(attachments::list(conn.ex(), &access, Some(todo)).await?)
 }
 
-/// One of the user's attachments, with where its bytes are; `todo`, when given, must be the
-/// to-do it belongs to.
+/// One attachment the user can see, with where its bytes are; `todo`, when given, must be the
+/// to-do it belongs to, and `within` the list.
 pub async fn get(
     state: &AppState,
     user: UserId,
     id: i64,
     todo: Option<TodoId>,
+    within: Option<ListRef>,
 ) -> Result<Stored, AppError> {
     let mut conn = state.db.reader().await?;
-    attachments::get(conn.ex(), user, id)
+    let access = lists::access_to_attachment(conn.ex(), user, id, within).await?;
+    attachments::get(conn.ex(), &access, id)
         .await?
         .filter(|stored| todo.is_none_or(|todo| stored.todo_id == todo.0))
         .ok_or(AppError::AttachmentNotFound)
 }
 
-/// Deletes one attachment; its file follows soon after.
-pub async fn delete(state: &AppState, user: UserId, id: i64) -> Result<(), AppError> {
+/// Deletes one attachment from a list the user may change; its file follows soon after.
+pub async fn delete(
+    state: &AppState,
+    user: UserId,
+    id: i64,
+    within: Option<ListRef>,
+) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    if !attachments::delete(tx.ex(), user, id).await? {
+    let access = lists::access_to_attachment(tx.ex(), user, id, within).await?;
+    lists::can_edit(&access)?;
+    if !attachments::delete(tx.ex(), &access, id).await? {
         return Err(AppError::AttachmentNotFound);
     }
-    commit(state, tx, user, What::new(Kind::AttachmentsDeleted, [id])).await?;
+    let what = What::new(Kind::AttachmentsDeleted, [id]);
+    commit(state, tx, access.list, &[], what).await?;
     state.collector.wake();
     Ok(())
 }

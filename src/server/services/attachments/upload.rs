@@ -1,7 +1,7 @@
 //! An upload: every file of a multipart form streamed to a staged temporary file (limits and
 //! the quota checked as bytes arrive), then put in place under a new key, then recorded in one
 //! transaction that checks the quota again against what is stored, so parallel uploads can
-//! never take a user past it. Files go in place before the transaction, never inside it: an
+//! never take a list's owner past it (files on a shared list count against its owner's). Files go in place before the transaction, never inside it: an
 //! upload must not hold the database's writer. Whatever fails, nothing is left behind: staged
 //! files are removed, and files put in place without rows are deleted again (or, after a
 //! crash, swept by the collector once they are older than its grace period).
@@ -18,12 +18,13 @@ use crate::{
     server::{
         db::{
             attachments::{self, NewAttachment},
-            todos, users,
+            lists::ListRef,
+            users,
         },
         events::{Kind, What},
         hex,
         refusals::Refusal,
-        services::commit,
+        services::{commit, lists},
         state::AppState,
         storage::{new_key, sniff, Storage},
     },
@@ -36,22 +37,22 @@ const FILE_FIELD: &str = "file";
 /// All other fields of an upload together may hold this much.
 const OTHER_FIELDS_BYTES: u64 = 64 * 1024;
 
-/// Stores the files of `multipart` on the user's to-do `todo`.
+/// Stores the files of `multipart` on to-do `todo` (on the list `within`, when given), of a
+/// list the user may change.
 pub async fn upload(
     state: &AppState,
     user: UserId,
     todo: TodoId,
+    within: Option<ListRef>,
     multipart: Multipart,
 ) -> Result<Vec<Attachment>, AppError> {
     let limits = state.file_limits;
-    // Early answers, before any bytes are read: no such to-do; and the stored total, so an
-    // upload over the quota stops as soon as it goes over.
+    // Early answers, before any bytes are read: no such to-do, or not the user's to change;
+    // and the owner's stored total, so an upload over the quota stops as soon as it goes over.
     let already_used = {
         let mut conn = state.db.reader().await?;
-        todos::get(conn.ex(), user, todo)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        u64::try_from(attachments::used_bytes(conn.ex(), user).await?).unwrap_or(0)
+        let access = lists::writable_todo(conn.ex(), user, todo, within).await?;
+        u64::try_from(attachments::used_bytes(conn.ex(), access.owner).await?).unwrap_or(0)
     };
     let mut staging = Staging::new(state.storage.clone());
     let files = receive(&mut staging, multipart, limits, already_used).await?;
@@ -59,28 +60,27 @@ pub async fn upload(
         return Err(Refusal::NoFile.into());
     }
     staging.put_in_place().await?;
-    let recorded = record(state, user, todo, &files, limits).await?;
+    let recorded = record(state, user, todo, within, &files, limits).await?;
     staging.done();
     Ok(recorded)
 }
 
-/// Records the placed files, in one transaction that holds the user's row while it checks the
-/// quota against what is stored.
+/// Records the placed files, in one transaction that holds the list owner's row while it checks
+/// the quota against what is stored.
 async fn record(
     state: &AppState,
     user: UserId,
     todo: TodoId,
+    within: Option<ListRef>,
     files: &[NewAttachment],
     limits: FileLimits,
 ) -> Result<Vec<Attachment>, AppError> {
     let mut tx = state.db.begin().await?;
-    if !users::lock(tx.ex(), user).await? {
-        return Err(AppError::Unauthorized);
+    let access = lists::writable_todo(tx.ex(), user, todo, within).await?;
+    if !users::lock(tx.ex(), access.owner).await? {
+        return Err(AppError::NotFound);
     }
-    todos::get(tx.ex(), user, todo)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let used = u64::try_from(attachments::used_bytes(tx.ex(), user).await?).unwrap_or(0);
+    let used = u64::try_from(attachments::used_bytes(tx.ex(), access.owner).await?).unwrap_or(0);
     let adding: u64 = files
         .iter()
         .map(|file| u64::try_from(file.size_bytes).unwrap_or(0))
@@ -90,10 +90,13 @@ async fn record(
     }
     let mut recorded = Vec::with_capacity(files.len());
     for file in files {
-        recorded.push(attachments::insert(tx.ex(), user, todo, file).await?);
+        let attachment = attachments::insert(tx.ex(), &access, todo, file)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        recorded.push(attachment);
     }
     let what = What::new(Kind::AttachmentsAdded, recorded.iter().map(|a| a.id)).on_todo(todo.0);
-    commit(state, tx, user, what).await?;
+    commit(state, tx, access.list, &[], what).await?;
     Ok(recorded)
 }
 

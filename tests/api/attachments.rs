@@ -28,7 +28,7 @@ both!(
 both_backends!(limits_and_quota, a_restart_cleans_up_after_a_crash);
 
 /// A PNG signature and some bytes after it.
-fn png(len: usize) -> Vec<u8> {
+pub(crate) fn png(len: usize) -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
     bytes.extend((0..len.saturating_sub(8)).map(|i| (i % 251) as u8));
     bytes
@@ -64,7 +64,7 @@ async fn eventually(mut done: impl FnMut() -> bool) -> bool {
     done()
 }
 
-async fn upload_as(
+pub(crate) async fn upload_as(
     app: &TestApp,
     client: &Client,
     todo: &Value,

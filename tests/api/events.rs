@@ -35,8 +35,8 @@ const QUIET: Duration = Duration::from_millis(400);
 
 /// One event as it came over the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Event {
-    name: String,
+pub(crate) struct Event {
+    pub(crate) name: String,
     id: Option<String>,
     data: String,
 }
@@ -49,20 +49,25 @@ impl Event {
             .unwrap_or_else(|| panic!("a numeric id on {self:?}"))
     }
 
-    fn data(&self) -> Value {
+    pub(crate) fn data(&self) -> Value {
         serde_json::from_str(&self.data).unwrap_or_else(|e| panic!("{e}: {self:?}"))
     }
 }
 
 /// An open event stream, parsed line by line (`event:`, `id:`, `data:`; `:` comments skipped).
-struct Stream {
+pub(crate) struct Stream {
     response: Response,
     buffer: String,
 }
 
 impl Stream {
     /// Opens `/events{query}` on `client`, with `Last-Event-ID` when given; asserts 200.
-    async fn open(app: &TestApp, client: &Client, query: &str, last_id: Option<i64>) -> Stream {
+    pub(crate) async fn open(
+        app: &TestApp,
+        client: &Client,
+        query: &str,
+        last_id: Option<i64>,
+    ) -> Stream {
         let response = request(app, client, query, last_id).await;
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(
@@ -116,7 +121,7 @@ impl Stream {
     }
 
     /// The next event, which must be named `name`.
-    async fn expect_named(&mut self, name: &str) -> Event {
+    pub(crate) async fn expect_named(&mut self, name: &str) -> Event {
         let event = self.expect().await;
         assert_eq!(event.name, name, "{event:?}");
         event
@@ -131,14 +136,19 @@ impl Stream {
 
     /// Asserts that the server ends the stream within [`PROMPTLY`] (events before that are
     /// allowed).
-    async fn assert_ends(&mut self) {
+    pub(crate) async fn assert_ends(&mut self) {
         let ended =
             tokio::time::timeout(PROMPTLY, async { while self.next().await.is_some() {} }).await;
         assert!(ended.is_ok(), "the stream ended");
     }
 }
 
-async fn request(app: &TestApp, client: &Client, query: &str, last_id: Option<i64>) -> Response {
+pub(crate) async fn request(
+    app: &TestApp,
+    client: &Client,
+    query: &str,
+    last_id: Option<i64>,
+) -> Response {
     let mut request = client.get(app.url(&format!("/events{query}")));
     if let Some(id) = last_id {
         request = request.header("last-event-id", id.to_string());

@@ -11,6 +11,7 @@ mod disk;
 mod events;
 mod form_errors;
 mod helpers;
+mod lists;
 mod outages;
 mod page_cache;
 mod pages;

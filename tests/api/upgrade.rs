@@ -1,6 +1,7 @@
 //! Upgrading: a database made by the previous release's schema (migrations up to 0005), with
 //! an account, to-dos and an attachment written the way that release wrote them, is migrated
-//! by the current Tick at start-up; the user logs in, sees the to-dos and downloads the file.
+//! by the current Tick at start-up; the user logs in, sees the to-dos (in their Inbox, their
+//! only list) and downloads the file.
 
 use std::path::Path;
 
@@ -141,6 +142,29 @@ async fn a_previous_release_database_upgrades_in_place(backend: Backend) {
         })
         .collect();
     assert_eq!(seen, [("old and open", false), ("old and done", true)]);
+    let lists: Vec<Value> = client
+        .post(app.url("/fn/lists/mine"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lists.len(), 1, "{lists:?}");
+    assert_eq!(
+        (&lists[0]["name"], &lists[0]["role"]),
+        (&"Inbox".into(), &"owner".into())
+    );
+    let in_inbox = client
+        .post(app.url("/fn/todos/list"))
+        .form(&[("list", lists[0]["id"].to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json::<Vec<Value>>()
+        .await
+        .unwrap();
+    assert_eq!(in_inbox.len(), 2, "every to-do is in the Inbox");
     let page = client.get(app.url("/")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("notes.txt"));

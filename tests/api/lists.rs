@@ -17,6 +17,7 @@ both!(
     list_management_is_the_owners,
     pages_downloads_and_streams_follow_membership,
     kept_pages_follow_every_members_changes,
+    plain_form_posts_follow_the_same_rules,
     deleting_an_account_takes_its_lists_and_leaves_others,
 );
 
@@ -492,4 +493,86 @@ async fn deleting_an_account_takes_its_lists_and_leaves_others(app: &TestApp) {
         titles(app, &s.editor.client, &theirs).await,
         ["by the owner"]
     );
+}
+
+/// Posts a form the way a browser without JavaScript does, from the list's page; returns the
+/// page the browser is sent back to.
+async fn post_plainly(
+    app: &TestApp,
+    client: &Client,
+    path: &str,
+    form: &[(&str, &str)],
+    from: &str,
+) -> String {
+    let response = client
+        .post(app.url(&format!("/fn/{path}")))
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, app.url(from))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND, "{path}");
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let back = if location.starts_with('/') {
+        app.url(&location)
+    } else {
+        location
+    };
+    client.get(back).send().await.unwrap().text().await.unwrap()
+}
+
+async fn plain_form_posts_follow_the_same_rules(app: &TestApp) {
+    let s = shared(app).await;
+    let list = s.list.as_str();
+    let page = format!("/lists/{list}");
+    // The editor adds from the list's page and is sent back to it, with the new to-do there.
+    let body = post_plainly(
+        app,
+        &s.editor.client,
+        "todos/add",
+        &[("list", list), ("title", "by form")],
+        &page,
+    )
+    .await;
+    assert!(body.contains("by form"), "{body}");
+    // The viewer's form post is refused: the page says why, and nothing changed.
+    let body = post_plainly(
+        app,
+        &s.viewer.client,
+        "todos/add",
+        &[("list", list), ("title", "sneaky")],
+        &page,
+    )
+    .await;
+    assert!(
+        body.contains("You can view this list but not change it."),
+        "{body}"
+    );
+    assert_eq!(titles(app, &app.client, list).await, ["by form"]);
+    // Sharing by form: an unknown username is refused on the settings page in words.
+    let settings = format!("/lists/{list}/settings");
+    let form = [
+        ("list", list),
+        ("username", "no-such-user"),
+        ("role", "editor"),
+    ];
+    let body = post_plainly(app, &app.client, "lists/share", &form, &settings).await;
+    assert!(
+        body.contains("There is no user with that username."),
+        "{body}"
+    );
+    // Deleting by form lands on the Inbox, without the list in the menu.
+    let body = post_plainly(
+        app,
+        &app.client,
+        "lists/delete",
+        &[("list", list)],
+        &settings,
+    )
+    .await;
+    assert!(!body.contains("Groceries"), "{body}");
 }

@@ -147,14 +147,12 @@ impl ListName {
     pub const MAX_CHARS: usize = 100;
 
     pub fn parse(raw: &str) -> Result<Self, ListNameError> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            return Err(ListNameError::Empty);
-        }
-        if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(ListNameError::TooLong);
-        }
-        Ok(Self(trimmed.to_owned()))
+        super::trimmed_name(raw, Self::MAX_CHARS)
+            .map(Self)
+            .map_err(|rule| match rule {
+                super::NameRule::Empty => ListNameError::Empty,
+                super::NameRule::TooLong => ListNameError::TooLong,
+            })
     }
 
     pub fn as_str(&self) -> &str {

@@ -43,14 +43,12 @@ impl TokenName {
     pub const MAX_CHARS: usize = 100;
 
     pub fn parse(raw: &str) -> Result<Self, TokenNameError> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            return Err(TokenNameError::Empty);
-        }
-        if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(TokenNameError::TooLong);
-        }
-        Ok(Self(trimmed.to_owned()))
+        super::trimmed_name(raw, Self::MAX_CHARS)
+            .map(Self)
+            .map_err(|rule| match rule {
+                super::NameRule::Empty => TokenNameError::Empty,
+                super::NameRule::TooLong => TokenNameError::TooLong,
+            })
     }
 
     pub fn as_str(&self) -> &str {

@@ -99,7 +99,16 @@ const ACCESS: &str = "SELECT l.id, l.owner_id, m.role, l.version, l.name, \
      FROM lists l JOIN list_members m ON m.list_id = l.id AND m.user_id = $1 \
      JOIN users o ON o.id = l.owner_id";
 
-fn to_access(row: Option<AccessRow>, user: UserId) -> Result<Option<Access>, sqlx::Error> {
+/// The user's access found by `$1` (the user), `$2` (`id`) and `rest` (joins and a `WHERE`).
+async fn access_where(
+    ex: Ex<'_>,
+    user: UserId,
+    rest: &str,
+    id: i64,
+) -> Result<Option<Access>, sqlx::Error> {
+    let sql = format!("{ACCESS} {rest}");
+    let row: Option<AccessRow> =
+        on!(ex, conn => sqlx::query_as(&sql).bind(user.0).bind(id).fetch_optional(conn).await)?;
     row.map(|row| row.access(user)).transpose()
 }
 
@@ -109,17 +118,11 @@ pub async fn access(
     user: UserId,
     list: ListRef,
 ) -> Result<Option<Access>, sqlx::Error> {
-    let row: Option<AccessRow> = match list {
-        ListRef::Inbox => {
-            let sql = format!("{ACCESS} WHERE l.owner_id = $1 AND l.inbox");
-            on!(ex, conn => sqlx::query_as(&sql).bind(user.0).fetch_optional(conn).await)?
-        }
-        ListRef::Id(id) => {
-            let sql = format!("{ACCESS} WHERE l.id = $2");
-            on!(ex, conn => sqlx::query_as(&sql).bind(user.0).bind(id.0).fetch_optional(conn).await)?
-        }
-    };
-    to_access(row, user)
+    match list {
+        // (`$2` is the user again: the Inbox is theirs.)
+        ListRef::Inbox => access_where(ex, user, "WHERE l.owner_id = $2 AND l.inbox", user.0).await,
+        ListRef::Id(id) => access_where(ex, user, "WHERE l.id = $2", id.0).await,
+    }
 }
 
 /// The user's access to the list that holds to-do `todo`.
@@ -128,10 +131,8 @@ pub async fn access_to_todo(
     user: UserId,
     todo: TodoId,
 ) -> Result<Option<Access>, sqlx::Error> {
-    let sql = format!("{ACCESS} JOIN todos t ON t.list_id = l.id WHERE t.id = $2");
-    let row: Option<AccessRow> =
-        on!(ex, conn => sqlx::query_as(&sql).bind(user.0).bind(todo.0).fetch_optional(conn).await)?;
-    to_access(row, user)
+    const REST: &str = "JOIN todos t ON t.list_id = l.id WHERE t.id = $2";
+    access_where(ex, user, REST, todo.0).await
 }
 
 /// The user's access to the list that holds attachment `attachment`.
@@ -140,14 +141,9 @@ pub async fn access_to_attachment(
     user: UserId,
     attachment: i64,
 ) -> Result<Option<Access>, sqlx::Error> {
-    let sql = format!(
-        "{ACCESS} JOIN todos t ON t.list_id = l.id JOIN attachments a ON a.todo_id = t.id \
-         WHERE a.id = $2"
-    );
-    let row: Option<AccessRow> = on!(ex, conn => {
-        sqlx::query_as(&sql).bind(user.0).bind(attachment).fetch_optional(conn).await
-    })?;
-    to_access(row, user)
+    const REST: &str = "JOIN todos t ON t.list_id = l.id \
+         JOIN attachments a ON a.todo_id = t.id WHERE a.id = $2";
+    access_where(ex, user, REST, attachment).await
 }
 
 /// Every list the user is a member of: their Inbox first, then by when each was made.

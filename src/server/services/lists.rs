@@ -45,10 +45,8 @@ pub async fn access_to_todo(
     todo: TodoId,
     within: Option<ListRef>,
 ) -> Result<Access, AppError> {
-    lists::access_to_todo(ex, user, todo)
-        .await?
-        .filter(|access| within.is_none_or(|within| access.is(within)))
-        .ok_or(AppError::NotFound)
+    let found = lists::access_to_todo(ex, user, todo).await?;
+    found_within(found, within, AppError::NotFound)
 }
 
 /// As [`access_to_todo`], for a change (403 for a viewer).
@@ -71,10 +69,19 @@ pub async fn access_to_attachment(
     attachment: i64,
     within: Option<ListRef>,
 ) -> Result<Access, AppError> {
-    lists::access_to_attachment(ex, user, attachment)
-        .await?
+    let found = lists::access_to_attachment(ex, user, attachment).await?;
+    found_within(found, within, AppError::AttachmentNotFound)
+}
+
+/// `found`, if it is on the list `within` (any list for `None`); `missing` otherwise.
+fn found_within(
+    found: Option<Access>,
+    within: Option<ListRef>,
+    missing: AppError,
+) -> Result<Access, AppError> {
+    found
         .filter(|access| within.is_none_or(|within| access.is(within)))
-        .ok_or(AppError::AttachmentNotFound)
+        .ok_or(missing)
 }
 
 /// 403 unless the member may change the list's to-dos.

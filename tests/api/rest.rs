@@ -531,9 +531,21 @@ async fn openapi_document_lists_every_route(app: &TestApp) {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{doc}");
-    let routes: [(&str, &[&str]); 4] = [
+    let routes: [(&str, &[&str]); 10] = [
         ("/api/v1/todos", &["get", "post", "delete"]),
         ("/api/v1/todos/{id}", &["get", "patch", "delete"]),
+        ("/api/v1/lists", &["get", "post"]),
+        ("/api/v1/lists/{id}", &["get", "patch", "delete"]),
+        ("/api/v1/lists/{id}/todos", &["get", "post", "delete"]),
+        (
+            "/api/v1/lists/{id}/todos/{todo}",
+            &["get", "patch", "delete"],
+        ),
+        ("/api/v1/lists/{id}/members", &["get", "post"]),
+        (
+            "/api/v1/lists/{id}/members/{username}",
+            &["patch", "delete"],
+        ),
         ("/api/v1/todos/{id}/attachments", &["get", "post"]),
         (
             "/api/v1/todos/{id}/attachments/{attachment}",
@@ -548,7 +560,7 @@ async fn openapi_document_lists_every_route(app: &TestApp) {
             );
         }
     }
-    assert_eq!(doc["paths"].as_object().unwrap().len(), 4);
+    assert_eq!(doc["paths"].as_object().unwrap().len(), 10);
     assert_eq!(
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
@@ -559,6 +571,12 @@ async fn openapi_document_lists_every_route(app: &TestApp) {
         "TodoPatch",
         "ApiAttachment",
         "ErrorBody",
+        "ApiList",
+        "ListNameBody",
+        "Member",
+        "Role",
+        "NewMember",
+        "MemberPatch",
     ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }

@@ -53,6 +53,20 @@ impl ApiError {
         }
     }
 
+    /// For a service whose refusals of well-formed input (`AppError::Invalid`: the Inbox kept, an
+    /// unknown username, …) are, in the API, 422 like any rule a field breaks, naming `field`
+    /// when given; any other error is answered as usual.
+    pub fn refused(field: Option<&'static str>) -> impl FnOnce(AppError) -> ApiError {
+        move |err| match (err, field) {
+            (AppError::Invalid(message), Some(field)) => ApiError::field(field, message),
+            (AppError::Invalid(message), None) => ApiError::Invalid {
+                message,
+                fields: BTreeMap::new(),
+            },
+            (other, _) => other.into(),
+        }
+    }
+
     fn parts(self) -> (StatusCode, ErrorDetail) {
         let detail = |code: &str, message: String| ErrorDetail {
             code: code.to_owned(),

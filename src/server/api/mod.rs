@@ -1,9 +1,12 @@
-//! The JSON REST API under `/api/v1`: the caller's to-dos (Todo-Backend compatible), by
-//! personal API token or session cookie, open to other origins (CORS), documented by OpenAPI.
+//! The JSON REST API under `/api/v1`: the caller's to-dos (Todo-Backend compatible), their
+//! lists, those lists' to-dos and members, by personal API token or session cookie, open to
+//! other origins (CORS), documented by OpenAPI.
 
 mod attachments;
 pub(crate) mod auth;
 mod error;
+mod lists;
+mod members;
 mod openapi;
 mod todos;
 
@@ -11,13 +14,15 @@ use std::time::Duration;
 
 use axum::{
     http::{header, Method},
-    routing::get,
+    routing::{get, patch},
     Json, Router,
 };
 use tower_http::cors::{Any, CorsLayer};
 use utoipa::OpenApi as _;
 
 use crate::server::state::AppState;
+
+use todos::{in_list, inbox};
 
 pub use error::{json_payload_too_large, ApiError};
 
@@ -53,15 +58,39 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(
             "/todos",
-            get(todos::list)
-                .post(todos::create)
-                .delete(todos::delete_all),
+            get(inbox::list)
+                .post(inbox::create)
+                .delete(inbox::delete_all),
         )
         .route(
             "/todos/{id}",
-            get(todos::get_one)
-                .patch(todos::patch_one)
-                .delete(todos::delete_one),
+            get(inbox::get_one)
+                .patch(inbox::patch_one)
+                .delete(inbox::delete_one),
+        )
+        .route("/lists", get(lists::all).post(lists::create))
+        .route(
+            "/lists/{id}",
+            get(lists::get_one)
+                .patch(lists::rename)
+                .delete(lists::delete),
+        )
+        .route(
+            "/lists/{id}/todos",
+            get(in_list::list)
+                .post(in_list::create)
+                .delete(in_list::delete_all),
+        )
+        .route(
+            "/lists/{id}/todos/{todo}",
+            get(in_list::get_one)
+                .patch(in_list::patch_one)
+                .delete(in_list::delete_one),
+        )
+        .route("/lists/{id}/members", get(members::list).post(members::add))
+        .route(
+            "/lists/{id}/members/{username}",
+            patch(members::set_role).delete(members::remove),
         )
         .route(
             "/openapi.json",

@@ -8,35 +8,69 @@ use utoipa::{
 use super::{
     attachments::{self, ApiAttachment},
     error::{ErrorBody, ErrorDetail},
-    todos::{self, ApiTodo, NewTodo, TodoPatch},
+    lists::{self, ApiList, ListNameBody},
+    members::{self, MemberPatch, NewMember},
+    todos::{in_list, inbox, ApiTodo, NewTodo, TodoPatch},
 };
+use crate::domain::{Member, Role};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Tick API",
         version = "1",
-        description = "Manage your Tick to-dos from other programs. Todo-Backend compatible. \
-            Authenticate with a personal API token from the settings page: \
+        description = "Manage your Tick to-dos and lists from other programs. `/api/v1/todos` \
+            is your Inbox, Todo-Backend compatible; every list you are a member of has the same \
+            operations at `/api/v1/lists/{id}/todos`. Authenticate with a personal API token from the settings page: \
             `Authorization: Bearer <token>`."
     ),
     paths(
-        todos::list,
-        todos::create,
-        todos::delete_all,
-        todos::get_one,
-        todos::patch_one,
-        todos::delete_one,
+        inbox::list,
+        inbox::create,
+        inbox::delete_all,
+        inbox::get_one,
+        inbox::patch_one,
+        inbox::delete_one,
+        lists::all,
+        lists::create,
+        lists::get_one,
+        lists::rename,
+        lists::delete,
+        in_list::list,
+        in_list::create,
+        in_list::delete_all,
+        in_list::get_one,
+        in_list::patch_one,
+        in_list::delete_one,
+        members::list,
+        members::add,
+        members::set_role,
+        members::remove,
         attachments::list,
         attachments::upload,
         attachments::download,
         attachments::delete
     ),
-    components(schemas(ApiTodo, NewTodo, TodoPatch, ApiAttachment, ErrorBody, ErrorDetail)),
+    components(schemas(
+        ApiTodo,
+        NewTodo,
+        TodoPatch,
+        ApiList,
+        ListNameBody,
+        Member,
+        Role,
+        NewMember,
+        MemberPatch,
+        ApiAttachment,
+        ErrorBody,
+        ErrorDetail
+    )),
     modifiers(&Security),
     tags(
-        (name = "todos", description = "The caller's to-do list"),
-        (name = "attachments", description = "Files attached to the caller's to-dos")
+        (name = "todos", description = "The caller's Inbox"),
+        (name = "lists", description = "The caller's lists (their own and those shared with them) and their to-dos"),
+        (name = "members", description = "Who a list is shared with, and as what"),
+        (name = "attachments", description = "Files attached to to-dos on the caller's lists")
     )
 )]
 pub struct ApiDoc;

@@ -12,6 +12,7 @@ mod events;
 mod form_errors;
 mod helpers;
 mod lists;
+mod lists_api;
 mod outages;
 mod page_cache;
 mod pages;

@@ -7,7 +7,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     (
         "GET",
         "/api/v1/todos",
-        "Your to-dos in order. Optional: ?completed=true|false, ?limit=1…1000, ?offset=n",
+        "Your Inbox's to-dos in order. Optional: ?completed=true|false, ?limit=1…1000, ?offset=n",
     ),
     (
         "POST",
@@ -22,6 +22,41 @@ const ROUTES: &[(&str, &str, &str)] = &[
         "Change any of title, completed, order",
     ),
     ("DELETE", "/api/v1/todos/{id}", "Delete one → 204"),
+    (
+        "GET",
+        "/api/v1/lists",
+        "Your lists: {id, name, role, owner, url, todos_url}, your Inbox first",
+    ),
+    (
+        "POST",
+        "/api/v1/lists",
+        "Make one: {\"name\": …} → 201 and Location",
+    ),
+    (
+        "GET · PATCH · DELETE",
+        "/api/v1/lists/{id}",
+        "One list; PATCH {\"name\"} renames, DELETE deletes it with its to-dos (owner only)",
+    ),
+    (
+        "GET · POST · DELETE",
+        "/api/v1/lists/{id}/todos",
+        "A list's to-dos, as /api/v1/todos does for the Inbox (writes: owner or editor)",
+    ),
+    (
+        "GET · PATCH · DELETE",
+        "/api/v1/lists/{id}/todos/{todo}",
+        "One to-do of the list",
+    ),
+    (
+        "GET · POST",
+        "/api/v1/lists/{id}/members",
+        "Who shares it; POST {\"username\", \"role\": \"editor\"|\"viewer\"} (owner only)",
+    ),
+    (
+        "PATCH · DELETE",
+        "/api/v1/lists/{id}/members/{username}",
+        "Change a role (owner), remove a member (owner), or leave (yourself)",
+    ),
 ];
 
 const EXAMPLE: &str = r#"export TICK=http://127.0.0.1:3000 TOKEN=tick_…   # your address and token

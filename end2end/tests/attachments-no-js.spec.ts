@@ -10,7 +10,10 @@ test('upload, download link and delete with plain forms', async ({ page }) => {
   await input.fill('Taxes');
   await input.press('Enter');
   const row = todoItems(page).filter({ hasText: 'Taxes' });
-  await row.getByLabel('Attach files to: Taxes').setInputFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('paid') });
+  // The paperclip opens the file input's picker; "Upload" posts the form.
+  const chooser = page.waitForEvent('filechooser');
+  await row.getByTitle('Attach files').click();
+  await (await chooser).setFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('paid') });
   await row.getByRole('button', { name: 'Upload' }).click();
   await expect(page).toHaveURL(/\/$/);
   const link = row.getByRole('link', { name: 'receipt.txt' });
@@ -20,7 +23,8 @@ test('upload, download link and delete with plain forms', async ({ page }) => {
   expect(await file.text()).toBe('paid');
   expect(file.headers()['content-disposition']).toContain('attachment');
 
-  // No file chosen: the page says so.
+  // No file chosen: the page says so. ("Upload" shows while the row holds the focus.)
+  await row.getByLabel('Attach files to: Taxes').focus();
   await row.getByRole('button', { name: 'Upload' }).click();
   await expect(page.getByRole('alert')).toContainText('Choose a file to attach.');
 

@@ -107,3 +107,31 @@ test('a file over the limit is refused with the limit named', async ({ page }) =
   await expect(page.getByRole('alert')).toContainText('That file is too big: the most is 25 MiB per file.');
   await expect(row(page).locator('li.attachment')).toHaveCount(0);
 });
+
+test('the paperclip opens the picker by mouse and keyboard, and the file uploads at once', async ({ page }) => {
+  const input = row(page).getByLabel('Attach files to: Holiday');
+  // The native control is out of sight: only its paperclip label shows.
+  const box = (await input.boundingBox())!;
+  expect(box.width * box.height).toBeLessThanOrEqual(1);
+  await expect(row(page).getByRole('button', { name: 'Upload' })).toBeHidden();
+
+  await row(page).hover();
+  const paperclip = row(page).getByTitle('Attach files');
+  await expect(paperclip).toHaveCSS('opacity', '1');
+  let chooser = page.waitForEvent('filechooser');
+  await paperclip.click();
+  await (await chooser).setFiles({ name: 'by-mouse.txt', mimeType: 'text/plain', buffer: Buffer.from('m') });
+  await expect(row(page).getByRole('link', { name: 'by-mouse.txt' })).toBeVisible();
+
+  // Tab from the row's last button reaches the input; its paperclip shows the focus ring.
+  await page.mouse.move(0, 0);
+  await row(page).getByRole('button', { name: 'Delete: Holiday' }).focus();
+  await page.keyboard.press('Tab');
+  await expect(input).toBeFocused();
+  await expect(paperclip).toHaveCSS('opacity', '1');
+  await expect(paperclip).toHaveCSS('outline-style', 'solid');
+  chooser = page.waitForEvent('filechooser');
+  await page.keyboard.press('Space');
+  await (await chooser).setFiles({ name: 'by-keyboard.txt', mimeType: 'text/plain', buffer: Buffer.from('k') });
+  await expect(row(page).getByRole('link', { name: 'by-keyboard.txt' })).toBeVisible();
+});

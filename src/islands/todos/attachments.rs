@@ -1,6 +1,7 @@
-//! A to-do's attachments: the list (preview, name, size, type, delete) and the upload form.
-//! Without JavaScript the form posts the files and the page reloads with them; with it, files
-//! picked or dropped on the to-do upload at once, each with a progress bar and a cancel button.
+//! A to-do's attachments: the list (preview, name, size, type, delete) and the upload form, a
+//! paperclip beside the row's other buttons. Without JavaScript the form posts the files and the
+//! page reloads with them; with it, files picked or dropped on the to-do upload at once, each
+//! with a progress bar and a cancel button.
 
 use leptos::{prelude::*, server_fn::ServerFn};
 
@@ -78,26 +79,32 @@ pub fn Attachments(
     };
 
     view! {
+        // The form comes first: its paperclip sits beside the row's buttons (the stylesheet
+        // places it), so it is next in the focus order too.
         <div class="attachments">
-            <ul class="attachment-list">{listed} {in_progress}</ul>
             <form
                 class="attach-form"
                 method="post"
                 action=upload_url
                 enctype="multipart/form-data"
             >
-                <input
-                    class="attach-input"
-                    type="file"
-                    name="file"
-                    multiple
-                    aria-label=attach_label
-                    on:change=on_pick
-                />
+                // A paperclip (drawn by the stylesheet) that opens the picker: the input inside it
+                // is hidden from sight only, so it keeps its name, its focus and the form post.
+                <label class="attach-button" title="Attach files">
+                    <input
+                        class="attach-input visually-hidden"
+                        type="file"
+                        name="file"
+                        multiple
+                        aria-label=attach_label
+                        on:change=on_pick
+                    />
+                </label>
                 <button type="submit" class="attach-submit">
                     "Upload"
                 </button>
             </form>
+            <ul class="attachment-list">{listed} {in_progress}</ul>
         </div>
     }
 }

@@ -182,3 +182,23 @@ test('account pages work under the Content-Security-Policy with no errors', asyn
   await waitForHydration(page);
   expect(problems).toEqual([]);
 });
+
+test('on a phone the account bar keeps one line, the longest name giving way', async ({ page }) => {
+  // The longest username there can be.
+  const username = `p${Date.now().toString(36)}`.padEnd(32, 'x');
+  const res = await page.request.post('/fn/account/sign_up', { form: { username, password: PASSWORD } });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/');
+  const bar = page.getByRole('navigation', { name: 'Account' });
+  // Cut short on screen, whole for assistive technology.
+  await expect(bar).toContainText(`Signed in as ${username}`);
+  const name = (await bar.getByText('Signed in as').boundingBox())!;
+  const settings = (await bar.getByRole('link', { name: 'Settings' }).boundingBox())!;
+  const logOut = (await bar.getByRole('button', { name: 'Log out' }).boundingBox())!;
+  const middle = (box: { y: number; height: number }) => box.y + box.height / 2;
+  expect(Math.abs(middle(logOut) - middle(name))).toBeLessThan(4);
+  expect(Math.abs(middle(settings) - middle(name))).toBeLessThan(4);
+  expect(logOut.x + logOut.width).toBeLessThanOrEqual(390);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});

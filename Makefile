@@ -10,12 +10,13 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 ADDR ?= 127.0.0.1:3000
 
-.PHONY: help setup run build test lint deny unit e2e wasm-size bench bench-events bench-upload clean
+.PHONY: help setup run build test lint deny unit e2e wasm-size screenshots bench bench-events bench-upload clean
 
 help:
 	@echo "make run    build and start Tick at http://$(ADDR) (SQLite in ./data)"
 	@echo "make test   lint, deny, unit + integration tests (SQLite and PostgreSQL), Playwright"
 	@echo "make deny   cargo-deny: RustSec advisories, one sqlx version, crates.io sources only"
+	@echo "make screenshots  the README's pictures (docs/screenshots/), not part of make test"
 	@echo "make bench  requests per second against a minimal axum+sqlx page"
 	@echo "make bench-events  1,000 open event streams: memory each, delivery of one change"
 	@echo "make bench-upload  a 1 GiB upload: throughput and server memory growth"
@@ -55,6 +56,11 @@ e2e: build
 ## Reports the release hydrate .wasm size, raw and gzipped, and fails over the budget.
 wasm-size:
 	@scripts/wasm-size.sh
+
+## The README's screenshots: a sample list at 390 and 1100 px, light and dark, written to
+## docs/screenshots/. Starts its own server on a fresh SQLite database (end2end/screenshots.config.ts).
+screenshots: build
+	cd end2end && npx playwright test --config screenshots.config.ts
 
 bench: build
 	@scripts/bench.sh

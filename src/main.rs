@@ -1,13 +1,14 @@
-//! The `tick` binary: parse the settings, start logging, then serve (or back up, or restore).
+//! The `tick` binary: parse the settings, start logging, then serve (or back up, restore, or
+//! copy the attachment store).
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use tick::server::{
     backup,
-    config::{Command, Config},
+    config::{Command, Config, StorageCommand},
     startup::Application,
-    telemetry,
+    storage, telemetry,
 };
 
 // Rendering a page makes many small allocations; mimalloc serves them much faster than glibc.
@@ -50,6 +51,14 @@ async fn run(config: Config) -> anyhow::Result<()> {
                 data_dir = %config.data_dir.display(),
                 attachments = manifest.attachments.len(),
                 "restored"
+            );
+        }
+        Command::Storage(StorageCommand::Copy { from, to }) => {
+            let done = storage::copy(&config, &from, &to).await?;
+            tracing::info!(
+                copied = done.copied,
+                skipped = done.skipped,
+                "every stored file is in {to}"
             );
         }
     }

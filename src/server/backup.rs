@@ -15,10 +15,16 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{sqlite::SqliteConnectOptions, Connection as _, SqliteConnection};
 
-use crate::server::{config::Config, hex, storage::is_key};
+use crate::server::{
+    config::{Config, StorageUrl},
+    hex,
+    storage::is_key,
+};
 
 const DATABASE: &str = "tick.db";
 const MANIFEST: &str = "manifest.json";
+/// The folder of a backup that holds the attachment store's `files/`.
+const ATTACHMENTS: &str = "attachments";
 
 /// What a backup holds, written beside it.
 #[derive(Debug, Serialize, Deserialize)]
@@ -37,8 +43,20 @@ pub struct StoredFile {
     pub sha256: String,
 }
 
-fn files_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("attachments").join("files")
+fn files_dir(root: &Path) -> PathBuf {
+    root.join("files")
+}
+
+/// The folder of the local attachment store; backups copy local stores only (an S3 bucket is
+/// kept safe by the store's own versioning or replication).
+fn store_root(config: &Config) -> anyhow::Result<PathBuf> {
+    match config.storage_url()? {
+        StorageUrl::File(root) => Ok(root),
+        StorageUrl::S3 { .. } => bail!(
+            "tick backup and restore copy a local attachment store; for S3, use the bucket's \
+             versioning or replication (see the README)"
+        ),
+    }
 }
 
 fn sqlite_file(config: &Config) -> anyhow::Result<String> {
@@ -56,13 +74,14 @@ fn sqlite_file(config: &Config) -> anyhow::Result<String> {
 /// yet (or be empty).
 pub async fn backup(config: &Config, target: &Path) -> anyhow::Result<Manifest> {
     let url = sqlite_file(config)?;
+    let store = store_root(config)?;
     if target.exists() && fs::read_dir(target)?.next().is_some() {
         bail!(
             "{} is not empty: back up into a new directory",
             target.display()
         );
     }
-    fs::create_dir_all(files_dir(target))
+    fs::create_dir_all(files_dir(&target.join(ATTACHMENTS)))
         .with_context(|| format!("creating {}", target.display()))?;
     let copy = target.join(DATABASE);
     // One consistent snapshot, taken while Tick reads and writes: SQLite copies the database
@@ -91,8 +110,12 @@ pub async fn backup(config: &Config, target: &Path) -> anyhow::Result<Manifest> 
             .await?;
     let mut attachments = Vec::with_capacity(rows.len());
     for row in rows {
-        let source = files_dir(&config.data_dir).join(&row.key);
-        match copy_verified(&source, &files_dir(target).join(&row.key), &row) {
+        let source = files_dir(&store).join(&row.key);
+        match copy_verified(
+            &source,
+            &files_dir(&target.join(ATTACHMENTS)).join(&row.key),
+            &row,
+        ) {
             Ok(()) => attachments.push(row),
             // Deleted (with its row) since the snapshot: the copy forgets it too.
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
@@ -125,6 +148,7 @@ pub async fn backup(config: &Config, target: &Path) -> anyhow::Result<Manifest> 
 /// Checks a backup against its manifest, then copies it into `--data-dir`, which must hold no
 /// database yet. Tick migrates it (if it is older) when it next starts.
 pub fn restore(config: &Config, source: &Path) -> anyhow::Result<Manifest> {
+    let store = store_root(config)?;
     let manifest: Manifest = serde_json::from_slice(
         &fs::read(source.join(MANIFEST)).context("reading the backup's manifest")?,
     )
@@ -146,7 +170,7 @@ pub fn restore(config: &Config, source: &Path) -> anyhow::Result<Manifest> {
         if !is_key(&file.key) {
             bail!("the manifest names a file that is not Tick's: {}", file.key);
         }
-        let digest = sha256_of(&files_dir(source).join(&file.key))
+        let digest = sha256_of(&files_dir(&source.join(ATTACHMENTS)).join(&file.key))
             .with_context(|| format!("reading attachment {}", file.key))?;
         if digest != file.sha256 {
             bail!(
@@ -155,11 +179,11 @@ pub fn restore(config: &Config, source: &Path) -> anyhow::Result<Manifest> {
             );
         }
     }
-    fs::create_dir_all(files_dir(&config.data_dir))?;
+    fs::create_dir_all(files_dir(&store))?;
     for file in &manifest.attachments {
         copy_verified(
-            &files_dir(source).join(&file.key),
-            &files_dir(&config.data_dir).join(&file.key),
+            &files_dir(&source.join(ATTACHMENTS)).join(&file.key),
+            &files_dir(&store).join(&file.key),
             file,
         )?;
     }

@@ -22,7 +22,7 @@ use crate::server::{
     serve::{self, ServeSettings},
     services::attachments::{collector, FileLimits},
     state::{AppState, Settings, State},
-    storage::{LocalStorage, Storage},
+    storage::Storage,
 };
 
 /// How often expired sessions are swept from the database.
@@ -70,11 +70,10 @@ impl Application {
                 secure_cookie: config.https(),
             },
         };
-        let storage = LocalStorage::open(&config.data_dir.join("attachments"))
+        let storage = Storage::open(&config.storage_url()?, &config.s3)
             .await
             .context("opening the attachment storage")?;
-        let storage: Arc<dyn Storage> = Arc::new(storage);
-        if let Err(err) = collector::sweep(&db, storage.as_ref()).await {
+        if let Err(err) = collector::sweep(&db, &storage).await {
             tracing::warn!(error = format!("{err:#}"), "could not sweep the file store");
         }
         let hub = Hub::new(config.max_streams_per_user);

@@ -28,7 +28,7 @@ pub struct State {
     pub db: Db,
     pub auth: Auth,
     pub sessions: session::Store,
-    pub storage: Arc<dyn Storage>,
+    pub storage: Storage,
     pub file_limits: FileLimits,
     /// Wakes the collector that deletes the files of deleted attachments.
     pub collector: Collector,

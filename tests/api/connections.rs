@@ -175,7 +175,11 @@ async fn a_request_that_runs_too_long_gets_408(backend: Backend) {
 }
 
 fn staged_files(app: &TestApp) -> Vec<String> {
-    entries(&app.data_path().join("attachments").join("tmp"))
+    let files = entries(&app.data_path().join("attachments").join("files"));
+    files
+        .into_iter()
+        .filter(|name| name.contains('#'))
+        .collect()
 }
 
 /// A raw multipart upload to the to-do `todo`: the request head and the part's head, and the
@@ -206,7 +210,7 @@ async fn a_stalled_upload_is_dropped_and_a_moving_one_succeeds(backend: Backend)
     let todo = app.add("uploads").await;
     let cookie = session_cookie(&app.address, &app.username).await;
 
-    // Stalls after 200 KiB of 1 MiB.
+    // Stalls after 200 KiB of 1 MiB: past the first part (64 KiB), so the file is being written.
     let (head, _) = upload_request(&app, &cookie, &todo, 1 << 20);
     let mut stalled = TcpStream::connect(app.host()).await.unwrap();
     stalled.write_all(head.as_bytes()).await.unwrap();

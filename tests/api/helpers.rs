@@ -8,7 +8,12 @@ use reqwest::{header, redirect, Client, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sqlx::{Connection, Executor, PgConnection};
-use tick::server::{config::Config, startup::Application};
+use tick::server::{
+    config::{Config, StorageUrl},
+    startup::Application,
+};
+
+use crate::stores::{self, Store};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 #[derive(Clone, Copy, Debug)]
@@ -59,7 +64,74 @@ macro_rules! both_backends {
         )*
     };
 }
-pub(crate) use {both, both_backends};
+/// Runs each listed case on both databases and both attachment stores (a local folder, and
+/// S3 on SeaweedFS): `every_store!(case)` makes `case::sqlite`, `case::postgres_s3`, ….
+macro_rules! every_store {
+    ($($case:ident),* $(,)?) => {
+        $(
+            mod $case {
+                use $crate::{helpers::Backend, stores::Store};
+
+                async fn run(backend: Backend, store: Store) {
+                    let app = $crate::helpers::spawn_app_on(backend, store, &[]).await;
+                    super::$case(&app).await;
+                    app.stop().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    run(Backend::Sqlite, Store::Local).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    run(Backend::Postgres, Store::Local).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite_s3() {
+                    run(Backend::Sqlite, Store::S3).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres_s3() {
+                    run(Backend::Postgres, Store::S3).await;
+                }
+            }
+        )*
+    };
+}
+/// Like [`every_store`], handing the case the database and the store to start its own app.
+macro_rules! every_store_backends {
+    ($($case:ident),* $(,)?) => {
+        $(
+            mod $case {
+                use $crate::{helpers::Backend, stores::Store};
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$case(Backend::Sqlite, Store::Local).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$case(Backend::Postgres, Store::Local).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite_s3() {
+                    super::$case(Backend::Sqlite, Store::S3).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres_s3() {
+                    super::$case(Backend::Postgres, Store::S3).await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use {both, both_backends, every_store, every_store_backends};
 
 /// The admin connection for creating one database per test.
 fn postgres_admin_url() -> String {
@@ -83,6 +155,10 @@ pub struct TestApp {
     pub username: String,
     pub backend: Backend,
     pub database_url: String,
+    /// Where its attachments are.
+    pub storage: StorageUrl,
+    /// The settings that chose the store (given again on a restart).
+    store_settings: Vec<String>,
     postgres_db: Option<String>,
     _data_dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -97,6 +173,14 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, settings: &[&str]) -> TestApp {
     let (database_url, postgres_db, data_dir) = create_database(backend).await;
     start(backend, database_url, postgres_db, data_dir, settings).await
+}
+
+/// Like [`spawn_app_with`], keeping attachments in `store`.
+pub async fn spawn_app_on(backend: Backend, store: Store, settings: &[&str]) -> TestApp {
+    let store_settings = stores::settings(store);
+    let mut all: Vec<&str> = store_settings.iter().map(String::as_str).collect();
+    all.extend_from_slice(settings);
+    spawn_app_with(backend, &all).await
 }
 
 /// Starts Tick on a database made by the foundation version (before accounts) that holds
@@ -229,6 +313,35 @@ impl TestApp {
         self._data_dir.path()
     }
 
+    /// The keys of the files in the app's store, sorted (on a local disk, every plain name in
+    /// `files/` but unfinished uploads).
+    pub async fn stored_keys(&self) -> Vec<String> {
+        match &self.storage {
+            StorageUrl::File(root) => entries(&root.join("files"))
+                .into_iter()
+                .filter(|name| !name.contains('#'))
+                .collect(),
+            StorageUrl::S3 { prefix, .. } => {
+                stores::objects_under(&format!("{prefix}/files")).await
+            }
+        }
+    }
+
+    /// Unfinished uploads in the store. On S3 an unfinished multipart upload is not an
+    /// object, and object_store cannot list them: there, none is ever seen.
+    pub fn staged_uploads(&self) -> usize {
+        match &self.storage {
+            StorageUrl::File(root) => {
+                let in_files = entries(&root.join("files"))
+                    .into_iter()
+                    .filter(|name| name.contains('#'))
+                    .count();
+                in_files + entries(&root.join("tmp")).len()
+            }
+            StorageUrl::S3 { .. } => 0,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -358,10 +471,47 @@ impl TestApp {
     }
 }
 
+/// The settings among `settings` that choose the attachment store.
+fn store_settings_in(settings: &[&str]) -> Vec<String> {
+    let mut chosen = Vec::new();
+    let mut taking = false;
+    for setting in settings {
+        if setting.starts_with("--") {
+            taking = *setting == "--storage" || setting.starts_with("--s3-");
+        }
+        if taking {
+            chosen.push((*setting).to_owned());
+        }
+    }
+    chosen
+}
+
 /// A second server on the same database as `app` (which keeps running), signed in as a new user.
 pub async fn reopen(app: &TestApp) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
-    start(app.backend, app.database_url.clone(), None, data_dir, &[]).await
+    let settings: Vec<&str> = app.store_settings.iter().map(String::as_str).collect();
+    start(
+        app.backend,
+        app.database_url.clone(),
+        None,
+        data_dir,
+        &settings,
+    )
+    .await
+}
+
+/// A second server on the same database as `app` (which keeps running), with `settings`
+/// instead of `app`'s choice of store, signed in as a new user.
+pub async fn reopen_with(app: &TestApp, settings: &[&str]) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    start(
+        app.backend,
+        app.database_url.clone(),
+        None,
+        data_dir,
+        settings,
+    )
+    .await
 }
 
 /// Stops `app` and starts it again on the same database and data directory (a restart).
@@ -377,12 +527,13 @@ pub async fn restart(mut app: TestApp) -> TestApp {
     }
     let data_dir = std::mem::replace(&mut app._data_dir, tempfile::tempdir().unwrap());
     let postgres_db = app.postgres_db.take();
+    let settings: Vec<&str> = app.store_settings.iter().map(String::as_str).collect();
     start(
         app.backend,
         app.database_url.clone(),
         postgres_db,
         data_dir,
-        &[],
+        &settings,
     )
     .await
 }
@@ -560,6 +711,8 @@ async fn start_with_routes(
     ];
     args.extend_from_slice(settings);
     let config = Config::try_parse_from(args).expect("valid test settings");
+    let storage = config.storage_url().expect("a store");
+    let store_settings = store_settings_in(settings);
     let app = Application::build_with(&config, extra)
         .await
         .expect("the app starts");
@@ -574,6 +727,8 @@ async fn start_with_routes(
         username: String::new(),
         backend,
         database_url,
+        storage,
+        store_settings,
         postgres_db,
         _data_dir: data_dir,
         stop: Some(stop),
@@ -693,6 +848,15 @@ pub async fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool
 }
 
 /// The entries of a folder (empty if it does not exist).
+/// Unfinished uploads in the local store of the data directory `data_dir`:
+/// `attachments/files/<key>#<n>`.
+pub fn staged_in(data_dir: &std::path::Path) -> usize {
+    entries(&data_dir.join("attachments").join("files"))
+        .iter()
+        .filter(|name| name.contains('#'))
+        .count()
+}
+
 pub fn entries(dir: &std::path::Path) -> Vec<String> {
     let Ok(read) = std::fs::read_dir(dir) else {
         return Vec::new();

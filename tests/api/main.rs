@@ -20,6 +20,8 @@ mod rest;
 mod security;
 mod sessions_hardening;
 mod shutdown;
+mod storage_copy;
+mod stores;
 mod throttles;
 mod todos;
 mod tokens_hardening;

@@ -38,9 +38,7 @@ async fn session_rows(app: &TestApp, id: &str) -> i64 {
 }
 
 fn staged_files(app: &TestApp) -> usize {
-    std::fs::read_dir(app.data_path().join("attachments").join("tmp"))
-        .map(|entries| entries.count())
-        .unwrap_or(0)
+    crate::helpers::staged_in(app.data_path())
 }
 
 /// An upload sent over a raw connection, its body held open halfway: a slow request that
@@ -56,7 +54,8 @@ impl HeldUpload {
         const BOUNDARY: &str = "held-upload-boundary";
         let mut body =
             crate::helpers::file_part_head(BOUNDARY, "slow.txt", "text/plain").into_bytes();
-        body.extend(std::iter::repeat_n(b'x', 8192));
+        // More than a local store's first part (64 KiB), so the file is being written.
+        body.extend(std::iter::repeat_n(b'x', 128 * 1024));
         let rest_at = body.len() - 4096;
         body.extend(format!("\r\n--{BOUNDARY}--\r\n").into_bytes());
         let authority = app.address.trim_start_matches("http://");

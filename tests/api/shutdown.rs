@@ -12,7 +12,7 @@ use tokio::{io::AsyncWriteExt, net::TcpStream};
 
 use crate::helpers::{
     add_at, count_at, entries, new_database, read_response, request_head, session_cookie,
-    sign_up_at, tick_args, wait_until, Backend, TickProcess,
+    sign_up_at, staged_in, tick_args, wait_until, Backend, TickProcess,
 };
 
 async fn start_tick(data_dir: &std::path::Path, url: &str, settings: &[&str]) -> TickProcess {
@@ -83,8 +83,7 @@ async fn sigterm_cuts_an_upload_still_running_after_the_shutdown_timeout() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     });
-    let staged = data_dir.join("attachments").join("tmp");
-    assert!(wait_until(Duration::from_secs(5), || entries(&staged).len() == 1).await);
+    assert!(wait_until(Duration::from_secs(5), || staged_in(&data_dir) == 1).await);
 
     let started = Instant::now();
     tick.terminate();
@@ -108,7 +107,7 @@ async fn sigterm_cuts_an_upload_still_running_after_the_shutdown_timeout() {
     trickle.abort();
 
     // Nothing of the cut upload is left.
-    assert!(entries(&staged).is_empty(), "{:?}", entries(&staged));
+    assert_eq!(staged_in(&data_dir), 0);
     assert!(entries(&data_dir.join("attachments").join("files")).is_empty());
     let rows = count_at(&database.url, "SELECT COUNT(*) FROM attachments").await;
     assert_eq!(rows, 0);
@@ -145,8 +144,7 @@ async fn sigterm_lets_a_request_in_flight_finish_and_refuses_new_connections() {
     upload.write_all(head.as_bytes()).await.unwrap();
     upload.write_all(part.as_bytes()).await.unwrap();
     upload.write_all(&vec![3u8; half]).await.unwrap();
-    let staged = data_dir.join("attachments").join("tmp");
-    assert!(wait_until(Duration::from_secs(5), || entries(&staged).len() == 1).await);
+    assert!(wait_until(Duration::from_secs(5), || staged_in(&data_dir) == 1).await);
 
     let started = Instant::now();
     tick.terminate();

@@ -12,21 +12,20 @@ use reqwest::{
 };
 use serde_json::Value;
 
-use crate::helpers::{both, both_backends, count, eventually_async, spawn_app_with, TestApp};
+use crate::{
+    helpers::{
+        count, eventually_async, every_store, every_store_backends, spawn_app_on, Backend, TestApp,
+    },
+    stores::Store,
+};
 
-both!(
+every_store!(
     empty_nameless_parts_leave_nothing_staged,
     a_huge_form_field_is_refused,
     ranges_at_the_limits,
 );
 
-both_backends!(parallel_uploads_never_pass_the_quota);
-
-fn attachments_dir(app: &TestApp, which: &str) -> usize {
-    std::fs::read_dir(app.data_path().join("attachments").join(which))
-        .map(|entries| entries.count())
-        .unwrap_or(0)
-}
+every_store_backends!(parallel_uploads_never_pass_the_quota);
 
 async fn send(app: &TestApp, todo: &Value, form: Form) -> (StatusCode, Value) {
     let response = app
@@ -51,11 +50,12 @@ fn one_file(name: &str, bytes: Vec<u8>) -> Form {
 /// Eight uploads at once, each allowed alone, together over the quota: the transaction that
 /// records each checks the quota against what is stored, so the total never passes it; the
 /// refused get 413 and leave no file behind.
-async fn parallel_uploads_never_pass_the_quota(backend: crate::helpers::Backend) {
+async fn parallel_uploads_never_pass_the_quota(backend: Backend, store: Store) {
     const QUOTA: i64 = 40_000;
     const FILE: usize = 8_000;
-    let app = spawn_app_with(
+    let app = spawn_app_on(
         backend,
+        store,
         &["--user-quota", "40000", "--max-file-size", "10000"],
     )
     .await;
@@ -99,12 +99,12 @@ async fn parallel_uploads_never_pass_the_quota(backend: crate::helpers::Backend)
     let rows = count(&app, "SELECT COUNT(*) FROM attachments").await as usize;
     assert!(
         eventually_async(Duration::from_secs(5), || async {
-            attachments_dir(&app, "files") == rows && attachments_dir(&app, "tmp") == 0
+            app.stored_keys().await.len() == rows && app.staged_uploads() == 0
         })
         .await,
         "{} files for {rows} rows, {} staged",
-        attachments_dir(&app, "files"),
-        attachments_dir(&app, "tmp")
+        app.stored_keys().await.len(),
+        app.staged_uploads()
     );
     app.stop().await;
 }
@@ -120,7 +120,7 @@ async fn empty_nameless_parts_leave_nothing_staged(app: &TestApp) {
     let (status, body) = send(app, &todo, form).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"]["message"], "Choose a file to attach.");
-    assert_eq!(attachments_dir(app, "tmp"), 0, "staged files left behind");
+    assert_eq!(app.staged_uploads(), 0, "staged files left behind");
     assert_eq!(count(app, "SELECT COUNT(*) FROM attachments").await, 0);
 }
 
@@ -139,7 +139,7 @@ async fn a_huge_form_field_is_refused(app: &TestApp) {
         "The upload's form fields are too large."
     );
     assert_eq!(count(app, "SELECT COUNT(*) FROM attachments").await, 0);
-    assert_eq!(attachments_dir(app, "tmp"), 0);
+    assert_eq!(app.staged_uploads(), 0);
 }
 
 /// The largest end a header can name is clamped to the file (not wrapped past it); a suffix

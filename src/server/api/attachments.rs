@@ -176,7 +176,7 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let stored = find(&state, user, path).await?;
-    Ok(serve(state.storage.as_ref(), &stored, false, &headers).await)
+    Ok(serve(&state.storage, &stored, false, &headers).await)
 }
 
 /// Deletes an attachment and its file.

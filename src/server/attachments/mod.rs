@@ -116,7 +116,7 @@ async fn download(
         return AppError::AttachmentNotFound.into_response();
     };
     match service::get(&state, user.id, id, None, None).await {
-        Ok(stored) => serve(state.storage.as_ref(), &stored, query.inline, &headers).await,
+        Ok(stored) => serve(&state.storage, &stored, query.inline, &headers).await,
         Err(err) => err.into_response(),
     }
 }

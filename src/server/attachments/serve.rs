@@ -16,7 +16,7 @@ use super::range::{self, RangeAnswer};
 
 /// The file `stored`; `inline` asks for an image to be shown rather than downloaded.
 pub async fn serve(
-    storage: &dyn Storage,
+    storage: &Storage,
     stored: &Stored,
     inline: bool,
     request: &HeaderMap,

@@ -1,5 +1,6 @@
 //! Settings from the command line and the environment (`tick --help`).
 
+mod storage;
 mod values;
 
 use std::{net::SocketAddr, path::PathBuf};
@@ -8,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use super::{auth::TrustedProxies, telemetry::LogFormat};
 
+pub use storage::{S3Settings, Secret, StorageUrl};
 pub use values::{ByteSize, DatabaseUrl, Span};
 
 /// Tick: a to-do list you host yourself.
@@ -30,6 +32,14 @@ pub struct Config {
     /// Directory for Tick's own files (the default SQLite database); created if missing.
     #[arg(long, env = "TICK_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+
+    /// Where attachments are kept: `file:///path` or `s3://bucket/prefix` (S3 settings from
+    /// the `AWS_*` variables). Default: the folder `attachments/` in the data directory.
+    #[arg(long, env = "TICK_STORAGE")]
+    pub storage: Option<StorageUrl>,
+
+    #[command(flatten)]
+    pub s3: S3Settings,
 
     /// Log filter, such as `info`, `debug` or `tick=debug,sqlx=warn`.
     #[arg(long, env = "TICK_LOG", default_value = "info")]
@@ -162,6 +172,24 @@ pub enum Command {
     Backup { path: PathBuf },
     /// Bring a backup made by `tick backup` into `--data-dir` (which must hold no database).
     Restore { path: PathBuf },
+    /// Attachment storage.
+    #[command(subcommand)]
+    Storage(StorageCommand),
+}
+
+/// `tick storage …`
+#[derive(Subcommand, Debug, Clone)]
+pub enum StorageCommand {
+    /// Copies every stored file from one store to another, checking each one's SHA-256;
+    /// files already there and whole are skipped, so running it again resumes.
+    Copy {
+        /// The store to copy from (`file:///…` or `s3://…`).
+        #[arg(long)]
+        from: StorageUrl,
+        /// The store to copy to.
+        #[arg(long)]
+        to: StorageUrl,
+    },
 }
 
 impl Config {
@@ -172,6 +200,16 @@ impl Config {
                 .public_url
                 .as_deref()
                 .is_some_and(|url| url.trim().to_ascii_lowercase().starts_with("https://"))
+    }
+
+    /// The configured store, or the folder `attachments/` in the data directory.
+    pub fn storage_url(&self) -> anyhow::Result<StorageUrl> {
+        match &self.storage {
+            Some(url) => Ok(url.clone()),
+            None => Ok(StorageUrl::File(
+                std::path::absolute(&self.data_dir)?.join("attachments"),
+            )),
+        }
     }
 
     /// The configured database URL, or the default SQLite file (creating its directory).

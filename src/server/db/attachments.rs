@@ -186,3 +186,9 @@ pub async fn forget_garbage(ex: Ex<'_>, key: &str) -> Result<(), sqlx::Error> {
     on!(ex, conn => sqlx::query(SQL).bind(key).execute(conn).await.map(|_| ()))?;
     Ok(())
 }
+
+/// Every recorded file's key, size and SHA-256 (for copying a store).
+pub async fn recorded_files(ex: Ex<'_>) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
+    const SQL: &str = "SELECT storage_key, size_bytes, sha256 FROM attachments";
+    on!(ex, conn => sqlx::query_as(SQL).fetch_all(conn).await)
+}

@@ -35,7 +35,7 @@ impl Collector {
 
 /// Removes debris older than [`GRACE`]; returns how many staged uploads and unrecorded files
 /// went. Entries Tick did not make are left alone (the store says so in the log).
-pub async fn sweep(db: &Db, storage: &dyn Storage) -> anyhow::Result<(usize, usize)> {
+pub async fn sweep(db: &Db, storage: &Storage) -> anyhow::Result<(usize, usize)> {
     let staged = storage.remove_stale_staged(GRACE).await?;
     let keys = storage.keys_older_than(GRACE).await?;
     let mut orphans = 0;
@@ -58,20 +58,20 @@ pub async fn sweep(db: &Db, storage: &dyn Storage) -> anyhow::Result<(usize, usi
 
 /// Deletes the files of deleted attachments when woken and every so often, and sweeps debris
 /// every hour, until the database closes.
-pub fn spawn(db: Db, storage: Arc<dyn Storage>) -> Collector {
+pub fn spawn(db: Db, storage: Storage) -> Collector {
     let wake = Arc::new(Notify::new());
     let woken = wake.clone();
     tokio::spawn(async move {
         let mut next_sweep = Instant::now() + SWEEP_EVERY;
         loop {
-            match collect_garbage(&db, storage.as_ref()).await {
+            match collect_garbage(&db, &storage).await {
                 Err(sqlx::Error::PoolClosed) => return,
                 Err(err) => tracing::warn!(error = %err, "could not read the deleted files list"),
                 Ok(()) => {}
             }
             if Instant::now() >= next_sweep {
                 next_sweep = Instant::now() + SWEEP_EVERY;
-                if let Err(err) = sweep(&db, storage.as_ref()).await {
+                if let Err(err) = sweep(&db, &storage).await {
                     tracing::warn!(error = format!("{err:#}"), "could not sweep the file store");
                 }
             }
@@ -84,7 +84,7 @@ pub fn spawn(db: Db, storage: Arc<dyn Storage>) -> Collector {
     Collector(wake)
 }
 
-async fn collect_garbage(db: &Db, storage: &dyn Storage) -> Result<(), sqlx::Error> {
+async fn collect_garbage(db: &Db, storage: &Storage) -> Result<(), sqlx::Error> {
     let keys = attachments::garbage(db.reader().await?.ex(), 100).await?;
     for key in keys {
         match storage.delete(&key).await {

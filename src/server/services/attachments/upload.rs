@@ -1,16 +1,14 @@
-//! An upload: every file of a multipart form streamed to a staged temporary file (limits and
-//! the quota checked as bytes arrive), then put in place under a new key, then recorded in one
-//! transaction that checks the quota again against what is stored, so parallel uploads can
-//! never take a list's owner past it (files on a shared list count against its owner's). Files go in place before the transaction, never inside it: an
-//! upload must not hold the database's writer. Whatever fails, nothing is left behind: staged
-//! files are removed, and files put in place without rows are deleted again (or, after a
-//! crash, swept by the collector once they are older than its grace period).
-
-use std::{path::PathBuf, sync::Arc};
+//! An upload: every file of a multipart form streamed into the store under a new key (limits
+//! and the quota checked as bytes arrive; nothing shows under the key until the file is
+//! whole), then recorded in one transaction that checks the quota again against what is
+//! stored, so parallel uploads can never take a list's owner past it (files on a shared list
+//! count against its owner's). Files go in place before the transaction, never inside it: an
+//! upload must not hold the database's writer. Whatever fails, nothing is left behind:
+//! unfinished uploads are aborted, and files put in place without rows are deleted again (or,
+//! after a crash, swept by the collector once they are older than its grace period).
 
 use axum::{extract::Multipart, http::StatusCode};
 use sha2::{Digest, Sha256};
-use tokio::io::AsyncWriteExt;
 
 use crate::{
     domain::{clean_file_name, Attachment, TodoId, UserId},
@@ -26,7 +24,7 @@ use crate::{
         refusals::Refusal,
         services::{commit, lists},
         state::AppState,
-        storage::{new_key, sniff, Storage},
+        storage::{new_key, sniff, Storage, Upload},
     },
 };
 
@@ -59,7 +57,6 @@ pub async fn upload(
     if files.is_empty() {
         return Err(Refusal::NoFile.into());
     }
-    staging.put_in_place().await?;
     let recorded = record(state, user, todo, within, &files, limits).await?;
     staging.done();
     Ok(recorded)
@@ -100,7 +97,7 @@ async fn record(
     Ok(recorded)
 }
 
-/// Streams every file field into a staged file, checking the limits as the bytes arrive.
+/// Streams every file field into the store, checking the limits as the bytes arrive.
 async fn receive(
     staging: &mut Staging,
     mut multipart: Multipart,
@@ -125,7 +122,8 @@ async fn receive(
         if files.len() == limits.max_files_per_upload {
             return Err(Refusal::TooManyFiles(limits.max_files_per_upload).into());
         }
-        let (index, mut file) = staging.stage().await?;
+        // Dropped on any early return: the unfinished upload is aborted.
+        let mut file = staging.storage.upload(&new_key())?;
         let mut hasher = Sha256::new();
         let mut head: Vec<u8> = Vec::with_capacity(sniff::SNIFF_LEN);
         let mut size = 0u64;
@@ -142,18 +140,17 @@ async fn receive(
                 head.extend_from_slice(&chunk[..take]);
             }
             hasher.update(&chunk);
-            file.write_all(&chunk).await?;
+            file.write(chunk).await?;
         }
         // A form sent with no file chosen has one empty, nameless part: not a file.
         if size == 0 && !named {
-            staging.discard(index);
+            file.abort().await;
             continue;
         }
-        file.flush().await?;
-        file.sync_all().await?;
+        let storage_key = staging.finish(file).await?;
         received += size;
         files.push(NewAttachment {
-            storage_key: staging.key_of(index).to_owned(),
+            storage_key,
             file_name,
             content_type: sniff::content_type(&head).to_owned(),
             size_bytes: i64::try_from(size).unwrap_or(i64::MAX),
@@ -193,72 +190,38 @@ pub fn bytes_label(bytes: u64) -> String {
     }
 }
 
-/// The files of one upload, from staging to recorded. Whatever has not been recorded when it
-/// is dropped is removed: staged files at once, placed files in the background. That covers
-/// every way out, a dropped request (a client gone, a timeout) included.
+/// The files of one upload put in place and not yet recorded. Whatever has not been recorded
+/// when it is dropped is deleted again in the background. That covers every way out, a
+/// dropped request (a client gone, a timeout) included.
 struct Staging {
-    storage: Arc<dyn Storage>,
-    /// Each staged file and the key it will have.
-    staged: Vec<(PathBuf, String)>,
+    storage: Storage,
     /// Keys put in place, not yet recorded.
     placed: Vec<String>,
 }
 
 impl Staging {
-    fn new(storage: Arc<dyn Storage>) -> Self {
+    fn new(storage: Storage) -> Self {
         Staging {
             storage,
-            staged: Vec::new(),
             placed: Vec::new(),
         }
     }
 
-    /// A new staged file, tracked before anything is written to it.
-    async fn stage(&mut self) -> Result<(usize, tokio::fs::File), AppError> {
-        let staged = self.storage.stage().await?;
-        self.staged.push((staged.path, new_key()));
-        Ok((self.staged.len() - 1, staged.file))
-    }
-
-    fn key_of(&self, index: usize) -> &str {
-        &self.staged[index].1
-    }
-
-    /// Drops a staged file that turned out not to be a file.
-    fn discard(&mut self, index: usize) {
-        let (path, _) = self.staged.remove(index);
-        remove_staged(&path);
-    }
-
-    async fn put_in_place(&mut self) -> Result<(), AppError> {
-        while let Some((path, key)) = self.staged.first().cloned() {
-            self.storage.commit(&path, &key).await?;
-            self.staged.remove(0);
-            self.placed.push(key);
-        }
-        Ok(())
+    /// Finishes `upload`: the file is in place, and tracked until it is recorded.
+    async fn finish(&mut self, upload: Upload) -> Result<String, AppError> {
+        let key = upload.finish().await?;
+        self.placed.push(key.clone());
+        Ok(key)
     }
 
     /// Everything is recorded: nothing to clean up.
     fn done(mut self) {
-        self.staged.clear();
         self.placed.clear();
-    }
-}
-
-fn remove_staged(path: &std::path::Path) {
-    if let Err(err) = std::fs::remove_file(path) {
-        if err.kind() != std::io::ErrorKind::NotFound {
-            tracing::warn!(error = %err, path = %path.display(), "could not remove a staged upload");
-        }
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        for (path, _) in self.staged.drain(..) {
-            remove_staged(&path);
-        }
         if !self.placed.is_empty() {
             let (storage, keys) = (self.storage.clone(), std::mem::take(&mut self.placed));
             tokio::spawn(async move {

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::server::{
     auth::{
         session::{SessionSettings, Store},
-        Auth, Hasher, LoginThrottle, SignUpThrottle, ThrottleLimits,
+        Auth, Counts, Hasher, LoginThrottle, SignUpThrottle, ThrottleLimits,
     },
     config::Config,
     db::{Db, DbTimeouts},
@@ -57,13 +57,16 @@ impl Application {
         let addr = listener.local_addr()?;
         let auth = Auth {
             hasher: Hasher::new(config.hash_queue).await?,
-            throttle: LoginThrottle::new(ThrottleLimits {
-                per_client: config.login_failures_per_user,
-                per_username: config.login_ceiling_per_user,
-                per_network: config.login_failures_per_address,
-                window: config.login_window.0,
-            }),
-            sign_ups: SignUpThrottle::new(config.signups_per_address),
+            throttle: LoginThrottle::new(
+                ThrottleLimits {
+                    per_client: config.login_failures_per_user,
+                    per_username: config.login_ceiling_per_user,
+                    per_network: config.login_failures_per_address,
+                    window: config.login_window.0,
+                },
+                Counts::for_database(&db),
+            ),
+            sign_ups: SignUpThrottle::new(config.signups_per_address, Counts::for_database(&db)),
             sessions: SessionSettings {
                 idle: config.session_idle.0,
                 max_age: config.session_max_age.0,

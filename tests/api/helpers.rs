@@ -514,6 +514,13 @@ pub async fn reopen_with(app: &TestApp, settings: &[&str]) -> TestApp {
     .await
 }
 
+/// Starts Tick on the existing database at `url` (which the app does not own: stopping it
+/// leaves the database), with a data directory of its own.
+pub async fn start_on(backend: Backend, url: &str, settings: &[&str]) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    start(backend, url.to_owned(), None, data_dir, settings).await
+}
+
 /// Stops `app` and starts it again on the same database and data directory (a restart).
 pub async fn restart(mut app: TestApp) -> TestApp {
     if let Some(stop) = app.stop.take() {

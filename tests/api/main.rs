@@ -13,6 +13,7 @@ mod form_errors;
 mod helpers;
 mod lists;
 mod lists_api;
+mod many_nodes;
 mod outages;
 mod page_cache;
 mod pages;

@@ -27,6 +27,12 @@ pub struct ClientAddr(pub IpAddr);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Network(IpAddr);
 
+impl std::fmt::Display for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 impl Network {
     pub fn of(ip: IpAddr) -> Self {
         match ip {

@@ -3,6 +3,7 @@
 
 pub mod api_token;
 pub mod client;
+mod counts;
 mod password;
 pub mod reveal;
 pub mod session;
@@ -16,6 +17,7 @@ use leptos::prelude::use_context;
 use tower_sessions::Session;
 
 pub use client::{ClientAddr, TrustedProxies};
+pub use counts::Counts;
 pub use password::Hasher;
 pub use session::{CurrentUser, SessionSettings};
 pub use sign_ups::SignUpThrottle;

@@ -1,4 +1,5 @@
-//! The log-in throttle, counted in memory (one process).
+//! The log-in throttle, counted in memory on SQLite (one process) and in the database on
+//! PostgreSQL (every node together; see [`super::counts`]).
 //!
 //! Failures are counted per (username, client network), which then waits for a delay that
 //! doubles with each further failure; a much higher ceiling per username (from anywhere) stops
@@ -8,13 +9,15 @@
 //! past the check.
 
 use std::{
-    collections::HashMap,
     net::IpAddr,
-    sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::{Duration, Instant},
 };
 
-use super::client::Network;
+use super::{
+    client::Network,
+    counts::{Counts, Step},
+};
+use crate::server::db::throttles::Counted;
 
 /// How many failures each key may have, and over what time.
 #[derive(Debug, Clone, Copy)]
@@ -32,55 +35,39 @@ pub struct ThrottleLimits {
 /// The first wait once a (username, network) pair has used its failures; it doubles with
 /// each further failure, up to the window.
 const FIRST_WAIT: Duration = Duration::from_secs(60);
-/// Entries beyond this many make the next attempt sweep out the expired ones.
-pub(super) const SWEEP_ABOVE: usize = 10_000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
-    Pair(String, Network),
-    Username(String),
-    Network(Network),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Pair,
+    Username,
+    Network,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Failures {
-    pub(super) count: u32,
-    /// The first failure of the count (fixed windows) or the latest (pairs).
-    pub(super) since: Instant,
-}
-
-/// Log-in failures in memory.
+/// Log-in failures.
 #[derive(Clone)]
 pub struct LoginThrottle {
     limits: ThrottleLimits,
-    failures: Arc<Mutex<HashMap<Key, Failures>>>,
+    counts: Counts,
 }
 
 /// An attempt that has been counted as a failure until [`Attempt::succeeded`] says otherwise.
 pub struct Attempt {
     throttle: LoginThrottle,
-    keys: Vec<Key>,
+    keys: Vec<(Kind, String)>,
 }
 
 impl LoginThrottle {
-    pub fn new(limits: ThrottleLimits) -> Self {
-        Self {
-            limits,
-            failures: Arc::default(),
-        }
+    pub fn new(limits: ThrottleLimits, counts: Counts) -> Self {
+        counts.spawn_cleanup(limits.window);
+        Self { limits, counts }
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<Key, Failures>> {
-        // A panic elsewhere cannot leave the counts half-written: keep using them.
-        self.failures.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn keys(username: &str, network: Option<Network>) -> Vec<Key> {
+    fn keys(username: &str, network: Option<Network>) -> Vec<(Kind, String)> {
         let username = username.trim().to_lowercase();
-        let mut keys = vec![Key::Username(username.clone())];
+        let mut keys = vec![(Kind::Username, format!("login:name:{username}"))];
         if let Some(network) = network {
-            keys.push(Key::Pair(username, network));
-            keys.push(Key::Network(network));
+            keys.push((Kind::Pair, format!("login:pair:{username}:{network}")));
+            keys.push((Kind::Network, format!("login:network:{network}")));
         }
         keys
     }
@@ -93,80 +80,67 @@ impl LoginThrottle {
             .min(self.limits.window)
     }
 
-    /// How long `key` must still wait at `now`, if at all.
-    fn wait(&self, key: &Key, entry: &Failures, now: Instant) -> Option<Duration> {
-        let (limit, until) = match key {
-            Key::Pair(..) => (
-                self.limits.per_client,
-                entry.since + self.pair_wait(entry.count),
-            ),
-            Key::Username(_) => (self.limits.per_username, entry.since + self.limits.window),
-            Key::Network(_) => (self.limits.per_network, entry.since + self.limits.window),
+    /// How long a counter of `kind` must still wait, if at all.
+    fn wait(&self, kind: Kind, counted: Counted) -> Option<Duration> {
+        let (limit, span) = match kind {
+            Kind::Pair => (self.limits.per_client, self.pair_wait(counted.count)),
+            Kind::Username => (self.limits.per_username, self.limits.window),
+            Kind::Network => (self.limits.per_network, self.limits.window),
         };
-        (entry.count >= limit && until > now).then(|| until - now)
+        (counted.count >= limit && span > counted.age).then(|| span - counted.age)
     }
 
     /// Checks and counts an attempt in one step: `Err(wait)` when the username, the pair or
     /// the network has used up its failures; otherwise the attempt counts as a failure until
     /// it succeeds.
-    pub fn begin(&self, username: &str, client: Option<IpAddr>) -> Result<Attempt, Duration> {
+    pub async fn begin(
+        &self,
+        username: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Result<Attempt, Duration>, sqlx::Error> {
         self.begin_at(username, client.map(Network::of), Instant::now())
+            .await
     }
 
-    fn begin_at(
+    async fn begin_at(
         &self,
         username: &str,
         network: Option<Network>,
         now: Instant,
-    ) -> Result<Attempt, Duration> {
+    ) -> Result<Result<Attempt, Duration>, sqlx::Error> {
         let keys = Self::keys(username, network);
-        let window = self.limits.window;
-        let mut failures = self.lock();
-        if failures.len() > SWEEP_ABOVE {
-            failures.retain(|_, entry| entry.since + window > now);
-        }
-        let wait = keys
+        let steps: Vec<Step> = keys
             .iter()
-            .filter_map(|key| self.wait(key, failures.get(key)?, now))
-            .max();
-        if let Some(wait) = wait {
-            return Err(wait);
-        }
-        for key in &keys {
-            let entry = failures.entry(key.clone()).or_insert(Failures {
-                count: 0,
-                since: now,
-            });
-            if entry.since + window <= now {
-                *entry = Failures {
-                    count: 0,
-                    since: now,
-                };
-            }
-            entry.count += 1;
-            // A pair's wait runs from its latest failure.
-            if matches!(key, Key::Pair(..)) {
-                entry.since = now;
-            }
-        }
-        Ok(Attempt {
+            .map(|(kind, key)| Step {
+                key: key.clone(),
+                window: self.limits.window,
+                // A pair's wait runs from its latest failure.
+                from_latest: *kind == Kind::Pair,
+            })
+            .collect();
+        let counted = self
+            .counts
+            .count(&steps, now, |index, counted| {
+                self.wait(keys[index].0, counted)
+            })
+            .await?;
+        Ok(counted.map(|()| Attempt {
             throttle: self.clone(),
             keys,
-        })
+        }))
     }
 }
 
 impl Attempt {
     /// The attempt was right: it is not a failure, and the pair starts afresh.
-    pub fn succeeded(self) {
-        let mut failures = self.throttle.lock();
-        for key in &self.keys {
-            if matches!(key, Key::Pair(..)) {
-                failures.remove(key);
-            } else if let Some(entry) = failures.get_mut(key) {
-                entry.count = entry.count.saturating_sub(1);
-            }
-        }
+    pub async fn succeeded(self) -> Result<(), sqlx::Error> {
+        let (pairs, others): (Vec<_>, Vec<_>) = self
+            .keys
+            .into_iter()
+            .partition(|(kind, _)| *kind == Kind::Pair);
+        let others: Vec<String> = others.into_iter().map(|(_, key)| key).collect();
+        let pairs: Vec<String> = pairs.into_iter().map(|(_, key)| key).collect();
+        self.throttle.counts.take_back(&others, &pairs).await
     }
 }
 
@@ -185,97 +159,117 @@ mod tests {
         Some(Network::of(IpAddr::from([10, 0, 0, last])))
     }
 
-    fn fail(throttle: &LoginThrottle, user: &str, network: Option<Network>, at: Instant) {
-        drop(throttle.begin_at(user, network, at).expect("not throttled"));
+    fn throttle() -> LoginThrottle {
+        LoginThrottle::new(LIMITS, Counts::memory())
     }
 
-    #[test]
-    fn a_pair_waits_after_its_failures_and_the_wait_grows() {
-        let throttle = LoginThrottle::new(LIMITS);
-        let start = Instant::now();
-        for _ in 0..3 {
-            fail(&throttle, "alice", net(1), start);
-        }
-        let wait = throttle.begin_at("ALICE", net(1), start).err().unwrap();
-        assert_eq!(wait, FIRST_WAIT);
-        // Another network is not locked out by this one's failures.
-        fail(&throttle, "alice", net(2), start);
-        // After the wait, one more failure doubles it.
-        let later = start + FIRST_WAIT;
-        fail(&throttle, "alice", net(1), later);
-        assert_eq!(
-            throttle.begin_at("alice", net(1), later).err().unwrap(),
-            2 * FIRST_WAIT
+    async fn begin(
+        throttle: &LoginThrottle,
+        user: &str,
+        network: Option<Network>,
+        at: Instant,
+    ) -> Result<Attempt, Duration> {
+        throttle.begin_at(user, network, at).await.expect("counted")
+    }
+
+    async fn fail(throttle: &LoginThrottle, user: &str, network: Option<Network>, at: Instant) {
+        drop(
+            begin(throttle, user, network, at)
+                .await
+                .expect("not throttled"),
         );
     }
 
-    #[test]
-    fn the_username_ceiling_counts_every_network() {
-        let throttle = LoginThrottle::new(LIMITS);
+    #[tokio::test]
+    async fn a_pair_waits_after_its_failures_and_the_wait_grows() {
+        let throttle = throttle();
+        let start = Instant::now();
+        for _ in 0..3 {
+            fail(&throttle, "alice", net(1), start).await;
+        }
+        let wait = begin(&throttle, "ALICE", net(1), start)
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(wait, FIRST_WAIT);
+        // Another network is not locked out by this one's failures.
+        fail(&throttle, "alice", net(2), start).await;
+        // After the wait, one more failure doubles it.
+        let later = start + FIRST_WAIT;
+        fail(&throttle, "alice", net(1), later).await;
+        let wait = begin(&throttle, "alice", net(1), later)
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(wait, 2 * FIRST_WAIT);
+    }
+
+    #[tokio::test]
+    async fn the_username_ceiling_counts_every_network() {
+        let throttle = throttle();
         let start = Instant::now();
         for i in 0..10 {
-            fail(&throttle, "alice", net(i), start);
+            fail(&throttle, "alice", net(i), start).await;
         }
-        assert!(throttle.begin_at("alice", net(99), start).is_err());
-        assert!(throttle.begin_at("bob", net(99), start).is_ok());
-        assert!(throttle
-            .begin_at("alice", net(99), start + LIMITS.window)
-            .is_ok());
+        assert!(begin(&throttle, "alice", net(99), start).await.is_err());
+        assert!(begin(&throttle, "bob", net(99), start).await.is_ok());
+        let later = start + LIMITS.window;
+        assert!(begin(&throttle, "alice", net(99), later).await.is_ok());
     }
 
-    #[test]
-    fn a_network_is_refused_after_its_failures_whatever_the_username() {
-        let throttle = LoginThrottle::new(LIMITS);
+    #[tokio::test]
+    async fn a_network_is_refused_after_its_failures_whatever_the_username() {
+        let throttle = throttle();
         let start = Instant::now();
         for i in 0..5 {
-            fail(&throttle, &format!("user{i}"), net(1), start);
+            fail(&throttle, &format!("user{i}"), net(1), start).await;
         }
-        assert!(throttle.begin_at("someone", net(1), start).is_err());
-        assert!(throttle.begin_at("someone", net(2), start).is_ok());
+        assert!(begin(&throttle, "someone", net(1), start).await.is_err());
+        assert!(begin(&throttle, "someone", net(2), start).await.is_ok());
     }
 
-    #[test]
-    fn parallel_attempts_are_counted_before_they_finish() {
-        let throttle = LoginThrottle::new(LIMITS);
+    #[tokio::test]
+    async fn parallel_attempts_are_counted_before_they_finish() {
+        let throttle = throttle();
         let start = Instant::now();
         // Three attempts in flight at once; none has finished.
-        let in_flight: Vec<Attempt> = (0..3)
-            .map(|_| throttle.begin_at("alice", net(1), start).unwrap())
-            .collect();
-        assert!(throttle.begin_at("alice", net(1), start).is_err());
+        let mut in_flight = Vec::new();
+        for _ in 0..3 {
+            in_flight.push(begin(&throttle, "alice", net(1), start).await.unwrap());
+        }
+        assert!(begin(&throttle, "alice", net(1), start).await.is_err());
         // One of them was right after all: its count is taken back and the pair starts afresh.
-        in_flight.into_iter().next().unwrap().succeeded();
-        assert!(throttle.begin_at("alice", net(1), start).is_ok());
+        in_flight.remove(0).succeeded().await.unwrap();
+        assert!(begin(&throttle, "alice", net(1), start).await.is_ok());
     }
 
-    #[test]
-    fn ipv6_clients_count_per_64() {
-        let throttle = LoginThrottle::new(LIMITS);
+    #[tokio::test]
+    async fn ipv6_clients_count_per_64() {
+        let throttle = throttle();
         let start = Instant::now();
         let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
         let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
         let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
         for _ in 0..3 {
-            fail(&throttle, "alice", Some(Network::of(a)), start);
+            fail(&throttle, "alice", Some(Network::of(a)), start).await;
         }
-        assert!(throttle
-            .begin_at("alice", Some(Network::of(b)), start)
-            .is_err());
-        assert!(throttle
-            .begin_at("alice", Some(Network::of(other)), start)
-            .is_ok());
+        let same = begin(&throttle, "alice", Some(Network::of(b)), start).await;
+        assert!(same.is_err());
+        let elsewhere = begin(&throttle, "alice", Some(Network::of(other)), start).await;
+        assert!(elsewhere.is_ok());
     }
 
-    #[test]
-    fn a_poisoned_lock_keeps_working() {
-        let throttle = LoginThrottle::new(LIMITS);
-        let clone = throttle.clone();
+    #[tokio::test]
+    async fn a_poisoned_lock_keeps_working() {
+        let throttle = throttle();
+        let Counts::Memory(map) = throttle.counts.clone() else {
+            unreachable!()
+        };
         let _ = std::thread::spawn(move || {
-            let _guard = clone.failures.lock().unwrap();
+            let _guard = map.lock().unwrap();
             panic!("a panic while holding the lock");
         })
         .join();
-        assert!(throttle.failures.is_poisoned());
-        assert!(throttle.begin("alice", None).is_ok());
+        assert!(throttle.begin("alice", None).await.unwrap().is_ok());
     }
 }

@@ -192,3 +192,33 @@ pub async fn recorded_files(ex: Ex<'_>) -> Result<Vec<(String, i64, String)>, sq
     const SQL: &str = "SELECT storage_key, size_bytes, sha256 FROM attachments";
     on!(ex, conn => sqlx::query_as(SQL).fetch_all(conn).await)
 }
+
+/// PostgreSQL: up to `limit` garbage entries that no other node has claimed, locked (`FOR
+/// UPDATE SKIP LOCKED`) until the transaction ends, so two nodes never work on one entry.
+pub async fn claim_garbage(
+    conn: &mut sqlx::PgConnection,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    const SQL: &str = "SELECT storage_key FROM attachment_garbage LIMIT $1 FOR UPDATE SKIP LOCKED";
+    sqlx::query_scalar(SQL).bind(limit).fetch_all(conn).await
+}
+
+/// The advisory lock that lets one node at a time sweep the store for debris.
+pub const SWEEP_LOCK: i64 = 0x7469_636b_5357_4550; // "tickSWEP"
+
+/// PostgreSQL: takes the sweep lock for this session unless another holds it.
+pub async fn try_lock_sweep(conn: &mut sqlx::PgConnection) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(SWEEP_LOCK)
+        .fetch_one(conn)
+        .await
+}
+
+/// PostgreSQL: gives the sweep lock back.
+pub async fn unlock_sweep(conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query_scalar::<_, bool>("SELECT pg_advisory_unlock($1)")
+        .bind(SWEEP_LOCK)
+        .fetch_one(conn)
+        .await
+        .map(|_| ())
+}

@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod lists;
+pub mod throttles;
 mod time;
 pub mod todos;
 pub mod tokens;

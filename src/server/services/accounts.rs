@@ -31,7 +31,7 @@ pub async fn sign_up(
     username: Username,
     password: Password,
 ) -> Result<SessionUser, AppError> {
-    let slot = state.auth.sign_ups.begin(client).map_err(|wait| {
+    let slot = state.auth.sign_ups.begin(client).await?.map_err(|wait| {
         tracing::warn!(?client, "sign-up refused: too many from this network");
         AppError::TooManySignUps {
             retry_after_secs: wait.as_secs().max(1),
@@ -53,7 +53,7 @@ pub async fn sign_up(
             Ok(user)
         }
         Err(err) => {
-            slot.release();
+            slot.release().await?;
             Err(err)
         }
     }
@@ -71,6 +71,7 @@ pub async fn log_in(
         .auth
         .throttle
         .begin(username, client)
+        .await?
         .map_err(|wait| {
             tracing::warn!(?client, "log-in refused: too many failures");
             too_many_attempts(wait)
@@ -84,7 +85,7 @@ pub async fn log_in(
     let matches = state.auth.hasher.verify(&password, stored).await?;
     match found.filter(|_| matches) {
         Some(user) => {
-            attempt.succeeded();
+            attempt.succeeded().await?;
             tracing::info!(user_id = user.id, "logged in");
             users::by_id(state.db.reader().await?.ex(), UserId(user.id))
                 .await?
@@ -188,6 +189,7 @@ async fn check_password(
         .auth
         .throttle
         .begin(&stored.username, client)
+        .await?
         .map_err(too_many_attempts)?;
     let matches = match Password::candidate(password) {
         Some(password) => {
@@ -200,7 +202,7 @@ async fn check_password(
         None => false,
     };
     if matches {
-        attempt.succeeded();
+        attempt.succeeded().await?;
         Ok(())
     } else {
         Err(Refusal::WrongCurrentPassword.into())

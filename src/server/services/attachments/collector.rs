@@ -3,6 +3,10 @@
 //! place whose transaction never committed). The last two are removed only once they are
 //! older than [`GRACE`]: until then an upload may still be on its way, in this process or in
 //! another sharing the store.
+//!
+//! Several nodes on one PostgreSQL database share the work: each claims garbage entries with
+//! `FOR UPDATE SKIP LOCKED`, so no two delete the same file, and a sweep runs under an
+//! advisory lock, so one node at a time lists the store.
 
 use std::{
     sync::Arc,
@@ -12,7 +16,7 @@ use std::{
 use tokio::sync::Notify;
 
 use crate::server::{
-    db::{attachments, Db},
+    db::{attachments, Db, Ex},
     storage::Storage,
 };
 
@@ -34,8 +38,27 @@ impl Collector {
 }
 
 /// Removes debris older than [`GRACE`]; returns how many staged uploads and unrecorded files
-/// went. Entries Tick did not make are left alone (the store says so in the log).
+/// went. Entries Tick did not make are left alone (the store says so in the log). On
+/// PostgreSQL, a node that finds another sweeping leaves it to that one.
 pub async fn sweep(db: &Db, storage: &Storage) -> anyhow::Result<(usize, usize)> {
+    let Db::Postgres(pool) = db else {
+        return sweep_store(db, storage).await;
+    };
+    // A session lock on a connection of its own: a node that dies lets go with it.
+    let mut lock = pool.acquire().await?;
+    if !attachments::try_lock_sweep(&mut lock).await? {
+        tracing::info!("another node is sweeping the file store");
+        return Ok((0, 0));
+    }
+    let swept = sweep_store(db, storage).await;
+    if attachments::unlock_sweep(&mut lock).await.is_err() {
+        // Never back into the pool holding the lock: closing the session lets go of it.
+        let _ = lock.close().await;
+    }
+    swept
+}
+
+async fn sweep_store(db: &Db, storage: &Storage) -> anyhow::Result<(usize, usize)> {
     let staged = storage.remove_stale_staged(GRACE).await?;
     let keys = storage.keys_older_than(GRACE).await?;
     let mut orphans = 0;
@@ -85,6 +108,17 @@ pub fn spawn(db: Db, storage: Storage) -> Collector {
 }
 
 async fn collect_garbage(db: &Db, storage: &Storage) -> Result<(), sqlx::Error> {
+    if let Db::Postgres(pool) = db {
+        // The claimed entries stay locked while their files go: other nodes skip them.
+        let mut tx = pool.begin().await?;
+        for key in attachments::claim_garbage(&mut tx, 100).await? {
+            match storage.delete(&key).await {
+                Ok(()) => attachments::forget_garbage(Ex::Postgres(&mut tx), &key).await?,
+                Err(err) => tracing::warn!(error = %err, "could not delete a stored file"),
+            }
+        }
+        return tx.commit().await;
+    }
     let keys = attachments::garbage(db.reader().await?.ex(), 100).await?;
     for key in keys {
         match storage.delete(&key).await {

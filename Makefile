@@ -10,11 +10,12 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 ADDR ?= 127.0.0.1:3000
 
-.PHONY: help setup run build test lint deny unit e2e wasm-size screenshots bench bench-events bench-upload clean
+.PHONY: help setup run build test lint deny unit e2e wasm-size screenshots cluster bench bench-events bench-upload clean
 
 help:
 	@echo "make run    build and start Tick at http://$(ADDR) (SQLite in ./data)"
 	@echo "make test   lint, deny, unit + integration tests (SQLite and PostgreSQL), Playwright"
+	@echo "make cluster  PostgreSQL, SeaweedFS (S3), two Tick nodes and haproxy on http://$(ADDR)"
 	@echo "make deny   cargo-deny: RustSec advisories, one sqlx version, crates.io sources only"
 	@echo "make screenshots  the README's pictures (docs/screenshots/), not part of make test"
 	@echo "make bench  requests per second against a minimal axum+sqlx page"
@@ -52,6 +53,11 @@ unit:
 e2e: build
 	@scripts/ensure-postgres.sh
 	cd end2end && npx playwright test
+
+## Several nodes as in production, in the foreground (Ctrl-C stops all): PostgreSQL, SeaweedFS
+## as the S3 store, two release nodes on :3001 and :3002, haproxy in front on $(ADDR).
+cluster: build
+	TICK_LB_ADDR=$(ADDR) scripts/cluster.sh
 
 ## Reports the release hydrate .wasm size, raw and gzipped, and fails over the budget.
 wasm-size:

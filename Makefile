@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 ADDR ?= 127.0.0.1:3000
 
-.PHONY: help setup run build test lint deny unit e2e wasm-size screenshots cluster bench bench-events bench-upload clean
+.PHONY: help setup run build test lint deny unit e2e wasm-size screenshots cluster bench bench-events bench-upload bench-cluster clean
 
 help:
 	@echo "make run    build and start Tick at http://$(ADDR) (SQLite in ./data)"
@@ -20,7 +20,8 @@ help:
 	@echo "make screenshots  the README's pictures (docs/screenshots/), not part of make test"
 	@echo "make bench  requests per second against a minimal axum+sqlx page"
 	@echo "make bench-events  1,000 open event streams: memory each, delivery of one change"
-	@echo "make bench-upload  a 1 GiB upload: throughput and server memory growth"
+	@echo "make bench-upload  a 1 GiB upload: throughput and server memory growth (STORE=s3)"
+	@echo "make bench-cluster  two nodes behind haproxy against one node direct (oha)"
 
 ## Install what is missing: wasm32 target, cargo-leptos, wasm-bindgen-cli, cargo-deny, Chromium,
 ## npm packages.
@@ -78,6 +79,10 @@ bench-events: build
 ## Uploads a 1 GiB file; reports throughput and the server's peak memory growth.
 bench-upload: build
 	@scripts/bench-upload.sh
+
+## Two nodes behind haproxy against one node direct: list-page throughput and p99 (oha).
+bench-cluster: build
+	@scripts/bench-cluster.sh
 
 clean:
 	cargo clean

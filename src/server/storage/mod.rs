@@ -35,7 +35,7 @@ pub type ByteStream = Pin<Box<dyn Stream<Item = io::Result<Bytes>> + Send>>;
 const FILES: &str = "files";
 
 /// One store. Cheap to clone.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
     /// `[prefix/]files`.
@@ -45,6 +45,13 @@ pub struct Storage {
     /// How much of an upload is buffered before it goes out as one part.
     part_bytes: usize,
     url: StorageUrl,
+}
+
+/// Only where the store is: the S3 client's `Debug` would show its credentials.
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Storage({})", self.url)
+    }
 }
 
 impl Storage {

@@ -10,9 +10,11 @@ use serde_json::Value;
 use sqlx::{Connection, PgConnection};
 use tick::server::db::attachments::SWEEP_LOCK;
 
+use std::time::Duration;
+
 use crate::helpers::{
-    client_forwarded_for, count, entries, new_database, start_on, unique_username, Backend,
-    TestApp, PASSWORD,
+    client_forwarded_for, count, entries, eventually_async, new_database, start_on,
+    unique_username, Backend, TestApp, PASSWORD,
 };
 
 /// Both nodes believe `X-Forwarded-For` from the test, so its clients can play one network.
@@ -165,10 +167,16 @@ async fn collectors_never_claim_the_same_file() {
             .await;
         assert_eq!(deleted.status(), StatusCode::OK);
     }
-    let only_claimed = || entries(&files) == vec![claimed.to_owned()];
-    assert!(crate::helpers::wait_until(std::time::Duration::from_secs(10), only_claimed).await);
-    let left = count(&a, "SELECT COUNT(*) FROM attachment_garbage").await;
-    assert_eq!(left, 1, "the claimed entry stays while it is held");
+    // The collector deletes the files, then commits forgetting their entries: wait for both.
+    let only_claimed = || async {
+        entries(&files) == vec![claimed.to_owned()]
+            && count(&a, "SELECT COUNT(*) FROM attachment_garbage").await == 1
+    };
+    assert!(
+        eventually_async(Duration::from_secs(10), only_claimed).await,
+        "the claimed entry (and only it) stays while it is held: {:?}",
+        entries(&files)
+    );
 
     // Let go: the next node to collect deletes it (b, woken by a deletion of its own).
     claim.rollback().await.unwrap();
@@ -178,12 +186,11 @@ async fn collectors_never_claim_the_same_file() {
         .call_as(&b.client, "attachments/delete", &[("id", &id.to_string())])
         .await;
     assert_eq!(deleted.status(), StatusCode::OK);
-    let all_gone = || entries(&files).is_empty();
-    assert!(crate::helpers::wait_until(std::time::Duration::from_secs(10), all_gone).await);
-    assert_eq!(
-        count(&b, "SELECT COUNT(*) FROM attachment_garbage").await,
-        0
-    );
+    let all_gone = || async {
+        entries(&files).is_empty()
+            && count(&b, "SELECT COUNT(*) FROM attachment_garbage").await == 0
+    };
+    assert!(eventually_async(Duration::from_secs(10), all_gone).await);
     a.stop().await;
     b.stop().await;
 

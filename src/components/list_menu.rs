@@ -60,9 +60,14 @@ fn ListLink(list: ListView, current: Option<ListId>) -> impl IntoView {
         Some(id) => id == list.id,
     };
     let href = list.path(Filter::All);
-    let shared_by = list
-        .is_shared_with_me()
-        .then(|| view! { <span class="list-owner">{format!("by {}", list.owner)}</span> });
+    // The space keeps the name and the owner apart, on screen and in the link's accessible
+    // name ("Groceries by alice", not "Groceriesby alice").
+    let shared_by = list.is_shared_with_me().then(|| {
+        view! {
+            " "
+            <span class="list-owner">{format!("by {}", list.owner)}</span>
+        }
+    });
     view! {
         <li>
             <a href=href aria-current=here.then_some("page") class:current=here>

@@ -248,12 +248,12 @@ impl TodoStore {
             clear_completed(Some(self.list_id())).await?;
             let done: Vec<i64> = self.list.with_untracked(|list| {
                 list.iter()
-                    .filter(|entry| entry.completed())
+                    .filter(|entry| entry.completed.get_untracked())
                     .map(|entry| entry.id.0)
                     .collect()
             });
             self.list
-                .update(|list| list.retain(|entry| !entry.completed()));
+                .update(|list| list.retain(|entry| !entry.completed.get_untracked()));
             self.attachments
                 .update(|all| all.retain(|attachment| !done.contains(&attachment.todo_id)));
             Ok(())

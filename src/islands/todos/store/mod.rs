@@ -291,10 +291,18 @@ impl TodoStore {
         })
     }
 
-    /// Files the server has just stored.
+    /// Files the server has just stored. A list reloaded by live sync while the upload's reply
+    /// was on its way may hold them already (uploads are not counted as pending calls): each
+    /// is added once.
     #[cfg(feature = "hydrate")]
     pub fn attached(self, new: Vec<Attachment>) {
-        self.attachments.update(|all| all.extend(new));
+        self.attachments.update(|all| {
+            for attachment in new {
+                if !all.iter().any(|shown| shown.id == attachment.id) {
+                    all.push(attachment);
+                }
+            }
+        });
     }
 
     pub fn delete_attachment(self, id: i64) {

@@ -70,8 +70,10 @@ export function collectProblems(page: Page): string[] {
     if (res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
   });
   page.on('requestfailed', (req) => {
+    // A request sent before recording began (the stream of a page opened earlier) was sent
+    // before every navigation counted here.
     const cutByNavigation =
-      req.failure()?.errorText === 'net::ERR_ABORTED' && (sentAt.get(req) ?? navigations) < navigations;
+      req.failure()?.errorText === 'net::ERR_ABORTED' && (sentAt.get(req) ?? 0) < navigations;
     if (!cutByNavigation) problems.push(`failed: ${req.url()} (${req.failure()?.errorText})`);
   });
   return problems;

@@ -95,7 +95,7 @@ test('changing the password logs out the other sessions', async ({ page, browser
   await expect(second.getByRole('button', { name: 'Log out' })).toBeVisible();
 
   await page.goto('/');
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Settings' }).click();
   await expect(page).toHaveURL(/\/settings$/);
   await waitForHydration(page);
   await page.getByLabel('Current password').fill('wrong password');

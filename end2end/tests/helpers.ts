@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type Locator, type Page } from '@playwright/test';
 
 /** The password of every account the specs create. */
 export const PASSWORD = 'correct horse battery staple';
@@ -97,4 +97,48 @@ export async function addTodos(page: Page, ...titles: string[]) {
     await newTodo(page).press('Enter');
     await expect(todoItems(page).filter({ hasText: title.trim() }).first()).toBeVisible();
   }
+}
+
+/**
+ * A second browser (its own cookies and tabs) signed in as `username`, showing `path`. With
+ * JavaScript off (`javaScriptEnabled: false`) nothing hydrates, so nothing is waited for.
+ */
+export async function secondBrowser(
+  browser: Browser,
+  username: string,
+  baseURL: string | undefined,
+  { path = '/', javaScriptEnabled = true }: { path?: string; javaScriptEnabled?: boolean } = {},
+) {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled });
+  await logIn(context.request, username);
+  const page = await context.newPage();
+  await page.goto(path);
+  if (javaScriptEnabled) await waitForHydration(page);
+  return { context, page };
+}
+
+/** The list menu beside every list page. */
+export const listMenu = (page: Page): Locator => page.getByRole('navigation', { name: 'Lists' });
+
+/**
+ * Makes a list with the list menu's form (a plain form, with or without JavaScript) and
+ * returns its id: the page ends on the new list.
+ */
+export async function createList(page: Page, name: string): Promise<number> {
+  await listMenu(page).getByLabel('New list name').fill(name);
+  await listMenu(page).getByRole('button', { name: 'Add list' }).click();
+  await expect(page).toHaveURL(/\/lists\/\d+$/);
+  await expect(page.getByRole('heading', { name: name.trim(), exact: true })).toBeVisible();
+  return Number(new URL(page.url()).pathname.split('/')[2]);
+}
+
+/** Shares list `list` with `username` through the app's server function, as its owner. */
+export async function shareList(
+  request: APIRequestContext,
+  list: number,
+  username: string,
+  role: 'editor' | 'viewer',
+) {
+  const res = await request.post('/fn/lists/share', { form: { list: String(list), username, role } });
+  expect(res.ok(), await res.text()).toBeTruthy();
 }

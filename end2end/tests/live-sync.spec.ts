@@ -1,8 +1,9 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   addTodos,
   collectProblems,
   logIn,
+  secondBrowser,
   signUp,
   todoItems,
   waitForHydration,
@@ -19,16 +20,6 @@ const PNG = Buffer.from(
 );
 
 const labels = (page: Page) => todoItems(page).locator('label');
-
-/** A second browser (its own cookies and tabs) signed in as `username`, on the list. */
-async function secondBrowser(browser: Browser, username: string, baseURL: string | undefined) {
-  const context = await browser.newContext({ baseURL });
-  await logIn(context.request, username);
-  const page = await context.newPage();
-  await page.goto('/');
-  await waitForHydration(page);
-  return { context, page };
-}
 
 /** Counts rows that leave the list from now on (a row drawn anew leaves, then comes back). */
 async function watchRemovedRows(page: Page) {

@@ -83,7 +83,7 @@ test('log out, a wrong password, then log in again', async ({ page }) => {
   await fillCredentials(page, username, PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/$/);
-  await expect(todoItems(page).locator('label')).toHaveText(['still here after log-in']);
+  await expect(todoItems(page).locator('.view > label')).toHaveText(['still here after log-in']);
 });
 
 test('changing the password logs out the other sessions', async ({ page, browser }) => {

@@ -15,7 +15,7 @@ import {
 // forms (no island); a list's page is the to-do island acting on that list, live for every
 // member. The same without JavaScript: lists-no-js.spec.ts.
 
-const labels = (page: Page) => todoItems(page).locator('label');
+const labels = (page: Page) => todoItems(page).locator('.view > label');
 /** A list's link in the menu; a shared list's name is followed by "by <owner>". */
 const menuLink = (page: Page, name: string | RegExp) =>
   listMenu(page).getByRole('link', { name, exact: typeof name === 'string' });
@@ -143,7 +143,7 @@ test.describe('one user', () => {
     await expect(page.locator('span.todo-count')).toHaveText('3 items left');
 
     const dust = todoItems(page).nth(1);
-    await dust.locator('label').dblclick();
+    await dust.locator('.view > label').dblclick();
     await dust.getByLabel('Edit the to-do').fill('dust the shelves');
     await dust.getByLabel('Edit the to-do').press('Enter');
     await expect(labels(page)).toHaveText(['sweep', 'dust the shelves', 'mop', 'wash']);
@@ -249,7 +249,7 @@ test.describe('two users', () => {
     await expect(labels(page)).toHaveText(['bread', 'from the owner', 'from the member']);
     await todoItems(other.page).nth(0).locator('input.toggle').check();
     await expect(todoItems(page).nth(0)).toHaveClass(/completed/);
-    await todoItems(page).nth(1).locator('label').dblclick();
+    await todoItems(page).nth(1).locator('.view > label').dblclick();
     await todoItems(page).nth(1).getByLabel('Edit the to-do').fill('renamed by the owner');
     await todoItems(page).nth(1).getByLabel('Edit the to-do').press('Enter');
     await expect(labels(other.page)).toHaveText(['bread', 'renamed by the owner', 'from the member']);

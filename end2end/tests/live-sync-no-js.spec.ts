@@ -15,6 +15,6 @@ test('a page without JavaScript opens no stream, and shows changes made elsewher
   await page.waitForTimeout(500);
   await expect(todoItems(page)).toHaveCount(0);
   await page.reload();
-  await expect(todoItems(page).locator('label')).toHaveText(['made elsewhere']);
+  await expect(todoItems(page).locator('.view > label')).toHaveText(['made elsewhere']);
   expect(streams).toEqual([]);
 });

@@ -19,7 +19,7 @@ const PNG = Buffer.from(
   'base64',
 );
 
-const labels = (page: Page) => todoItems(page).locator('label');
+const labels = (page: Page) => todoItems(page).locator('.view > label');
 
 /** Counts rows that leave the list from now on (a row drawn anew leaves, then comes back). */
 async function watchRemovedRows(page: Page) {
@@ -48,7 +48,7 @@ test('every kind of change in one browser shows in the other', async ({ page, br
   await todoItems(page).nth(0).locator('input.toggle').check();
   await expect(todoItems(other.page).nth(0)).toHaveClass(/completed/);
 
-  await todoItems(page).nth(1).locator('label').dblclick();
+  await todoItems(page).nth(1).locator('.view > label').dblclick();
   await todoItems(page).nth(1).getByLabel('Edit the to-do').fill('walk the cat');
   await todoItems(page).nth(1).getByLabel('Edit the to-do').press('Enter');
   await expect(labels(other.page)).toHaveText(['buy milk', 'walk the cat']);
@@ -115,10 +115,10 @@ test('an open editor is not disturbed, and the tab\'s own changes never flicker'
   expect(await removed()).toBe(0);
 
   // The user is typing in an editor while the other browser renames that to-do and adds one.
-  await todoItems(page).nth(0).locator('label').dblclick();
+  await todoItems(page).nth(0).locator('.view > label').dblclick();
   const editor = todoItems(page).nth(0).getByLabel('Edit the to-do');
   await editor.fill('my half-typed text');
-  await todoItems(other.page).nth(0).locator('label').dblclick();
+  await todoItems(other.page).nth(0).locator('.view > label').dblclick();
   await todoItems(other.page).nth(0).getByLabel('Edit the to-do').fill('renamed elsewhere');
   await todoItems(other.page).nth(0).getByLabel('Edit the to-do').press('Enter');
   await addTodos(other.page, 'added elsewhere');

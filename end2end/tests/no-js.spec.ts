@@ -17,7 +17,7 @@ async function add(page: import('@playwright/test').Page, title: string) {
 
 test('adds a to-do with a form post', async ({ page }) => {
   await add(page, '  plain HTML  ');
-  await expect(todoItems(page).locator('label')).toHaveText(['plain HTML']);
+  await expect(todoItems(page).locator('.view > label')).toHaveText(['plain HTML']);
   await expect(page).toHaveURL(/\/$/);
   await expect(page.locator('span.todo-count')).toHaveText('1 item left');
 });
@@ -57,7 +57,7 @@ test('edits with the edit form and returns to the same filter', async ({ page })
   await edit.fill('  final  ');
   await edit.press('Enter');
   await expect(page).toHaveURL(/\/active$/);
-  await expect(todoItems(page).locator('label')).toHaveText(['final']);
+  await expect(todoItems(page).locator('.view > label')).toHaveText(['final']);
   await expect(page.locator('input.edit')).toHaveCount(0);
 });
 
@@ -74,10 +74,10 @@ test('deletes a to-do and clears completed', async ({ page }) => {
   await add(page, 'b');
   await add(page, 'c');
   await page.getByRole('button', { name: 'Delete: b' }).click();
-  await expect(todoItems(page).locator('label')).toHaveText(['a', 'c']);
+  await expect(todoItems(page).locator('.view > label')).toHaveText(['a', 'c']);
   await page.getByRole('button', { name: 'Mark as complete: c' }).click();
   await page.getByRole('button', { name: 'Clear completed' }).click();
-  await expect(todoItems(page).locator('label')).toHaveText(['a']);
+  await expect(todoItems(page).locator('.view > label')).toHaveText(['a']);
   await expect(page.getByRole('button', { name: 'Clear completed' })).toHaveCount(0);
 });
 
@@ -87,12 +87,12 @@ test('filters are links that the server renders', async ({ page }) => {
   await page.getByRole('button', { name: 'Mark as complete: closed' }).click();
   await page.getByRole('link', { name: 'Completed' }).click();
   await expect(page).toHaveURL(/\/completed$/);
-  await expect(todoItems(page).locator('label')).toHaveText(['closed']);
+  await expect(todoItems(page).locator('.view > label')).toHaveText(['closed']);
   await expect(page.getByRole('link', { name: 'Completed' })).toHaveClass(/selected/);
   // A form post from a filtered view comes back to it.
   await page.getByRole('button', { name: 'Mark as active: closed' }).click();
   await expect(page).toHaveURL(/\/completed$/);
   await expect(todoItems(page)).toHaveCount(0);
   await page.getByRole('link', { name: 'Active' }).click();
-  await expect(todoItems(page).locator('label')).toHaveText(['open', 'closed']);
+  await expect(todoItems(page).locator('.view > label')).toHaveText(['open', 'closed']);
 });

@@ -13,7 +13,7 @@ test.describe('new to-do', () => {
   test('is focused on load and adds the trimmed title at the bottom on Enter', async ({ page }) => {
     await expect(newTodo(page)).toBeFocused();
     await addTodos(page, 'Buy milk', '   Walk the dog   ');
-    await expect(todoItems(page).locator('label')).toHaveText(['Buy milk', 'Walk the dog']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['Buy milk', 'Walk the dog']);
     await expect(newTodo(page)).toHaveValue('');
   });
 
@@ -37,7 +37,7 @@ test.describe('new to-do', () => {
   test('accepts any Unicode title', async ({ page }) => {
     await addTodos(page, 'Café ☕ — 日本語 🦀');
     await page.reload();
-    await expect(todoItems(page).locator('label')).toHaveText(['Café ☕ — 日本語 🦀']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['Café ☕ — 日本語 🦀']);
   });
 });
 
@@ -92,50 +92,50 @@ test.describe('editing', () => {
 
   test('double-click opens the editor and hides the toggle and label', async ({ page }) => {
     const item = todoItems(page).nth(1);
-    await item.locator('label').dblclick();
+    await item.locator('.view > label').dblclick();
     await expect(item).toHaveClass(/editing/);
     await expect(item.locator('input.edit')).toBeFocused();
     await expect(item.locator('input.edit')).toHaveValue('two');
     await expect(item.locator('input.toggle')).toBeHidden();
-    await expect(item.locator('label')).toBeHidden();
+    await expect(item.locator('.view > label')).toBeHidden();
   });
 
   test('Enter saves the trimmed text', async ({ page }) => {
     const item = todoItems(page).nth(1);
-    await item.locator('label').dblclick();
+    await item.locator('.view > label').dblclick();
     await item.locator('input.edit').fill('   buy cheese   ');
     await item.locator('input.edit').press('Enter');
     await expect(item).not.toHaveClass(/editing/);
-    await expect(todoItems(page).locator('label')).toHaveText(['one', 'buy cheese', 'three']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['one', 'buy cheese', 'three']);
     await page.reload();
-    await expect(todoItems(page).locator('label')).toHaveText(['one', 'buy cheese', 'three']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['one', 'buy cheese', 'three']);
   });
 
   test('blur saves', async ({ page }) => {
     const item = todoItems(page).nth(0);
-    await item.locator('label').dblclick();
+    await item.locator('.view > label').dblclick();
     await item.locator('input.edit').fill('blurred');
     await newTodo(page).focus();
-    await expect(todoItems(page).locator('label')).toHaveText(['blurred', 'two', 'three']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['blurred', 'two', 'three']);
   });
 
   test('Escape cancels', async ({ page }) => {
     const item = todoItems(page).nth(2);
-    await item.locator('label').dblclick();
+    await item.locator('.view > label').dblclick();
     await item.locator('input.edit').fill('never saved');
     await item.locator('input.edit').press('Escape');
     await expect(item).not.toHaveClass(/editing/);
-    await expect(todoItems(page).locator('label')).toHaveText(['one', 'two', 'three']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['one', 'two', 'three']);
     await page.reload();
-    await expect(todoItems(page).locator('label')).toHaveText(['one', 'two', 'three']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['one', 'two', 'three']);
   });
 
   test('an empty text deletes the to-do', async ({ page }) => {
     const item = todoItems(page).nth(1);
-    await item.locator('label').dblclick();
+    await item.locator('.view > label').dblclick();
     await item.locator('input.edit').fill('   ');
     await item.locator('input.edit').press('Enter');
-    await expect(todoItems(page).locator('label')).toHaveText(['one', 'three']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['one', 'three']);
   });
 
   test('an edit address opens the editor, and saving returns to the list address', async ({ page }) => {
@@ -147,7 +147,7 @@ test.describe('editing', () => {
     await item.locator('input.edit').fill('three, edited');
     await item.locator('input.edit').press('Enter');
     await expect(page).toHaveURL(/\/$/);
-    await expect(todoItems(page).locator('label')).toHaveText(['one', 'two', 'three, edited']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['one', 'two', 'three, edited']);
   });
 
   test('the edit button opens the editor from the keyboard', async ({ page }) => {
@@ -159,7 +159,7 @@ test.describe('editing', () => {
     await page.keyboard.press('End');
     await page.keyboard.type(' and more');
     await page.keyboard.press('Enter');
-    await expect(todoItems(page).locator('label')).toHaveText(['one', 'two and more', 'three']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['one', 'two and more', 'three']);
   });
 });
 
@@ -169,9 +169,9 @@ test.describe('deleting', () => {
     const item = todoItems(page).nth(1);
     await item.hover();
     await item.locator('button.destroy').click();
-    await expect(todoItems(page).locator('label')).toHaveText(['keep']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['keep']);
     await page.reload();
-    await expect(todoItems(page).locator('label')).toHaveText(['keep']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['keep']);
   });
 
   test('clear completed removes done to-dos and hides when there are none', async ({ page }) => {
@@ -182,7 +182,7 @@ test.describe('deleting', () => {
     await todoItems(page).nth(2).locator('input.toggle').check();
     await expect(clear).toHaveText('Clear completed');
     await clear.click();
-    await expect(todoItems(page).locator('label')).toHaveText(['b']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['b']);
     await expect(clear).toHaveCount(0);
   });
 });
@@ -206,23 +206,23 @@ test.describe('filters', () => {
     await page.getByRole('link', { name: 'Active' }).click();
     await expect(page).toHaveURL(/\/active$/);
     await expect(page).toHaveTitle('Active · Tick');
-    await expect(todoItems(page).locator('label')).toHaveText(['open']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['open']);
     await expect(page.getByRole('link', { name: 'Active' })).toHaveClass(/selected/);
     await expect(page.getByRole('link', { name: 'Active' })).toHaveAttribute('aria-current', 'page');
 
     await page.getByRole('link', { name: 'Completed' }).click();
     await expect(page).toHaveURL(/\/completed$/);
     await expect(page).toHaveTitle('Completed · Tick');
-    await expect(todoItems(page).locator('label')).toHaveText(['done']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['done']);
     await expect(page.getByRole('link', { name: 'Active' })).not.toHaveAttribute('aria-current', 'page');
 
     await page.goBack();
     await expect(page).toHaveURL(/\/active$/);
     await expect(page).toHaveTitle('Active · Tick');
-    await expect(todoItems(page).locator('label')).toHaveText(['open']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['open']);
     await page.goForward();
     await expect(page).toHaveURL(/\/completed$/);
-    await expect(todoItems(page).locator('label')).toHaveText(['done']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['done']);
 
     await page.getByRole('link', { name: 'All' }).click();
     await expect(todoItems(page)).toHaveCount(2);
@@ -235,7 +235,7 @@ test.describe('filters', () => {
     await expect(page.getByRole('link', { name: 'Completed' })).toHaveClass(/selected/);
     await expect(todoItems(page)).toHaveCount(0);
     await page.goto('/active');
-    await expect(todoItems(page).locator('label')).toHaveText(['server one']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['server one']);
   });
 
   test('a to-do toggled away from the current filter leaves the list', async ({ page }) => {
@@ -258,7 +258,7 @@ test.describe('the database is the source of truth', () => {
     await logIn(other.request, username);
     const second = await other.newPage();
     await second.goto('/');
-    await expect(todoItems(second).locator('label')).toHaveText(['shared one', 'shared two']);
+    await expect(todoItems(second).locator('.view > label')).toHaveText(['shared one', 'shared two']);
     await expect(todoItems(second).nth(0)).toHaveClass(/completed/);
     await other.close();
   });
@@ -278,7 +278,7 @@ test.describe('in-place updates', () => {
     await newTodo(page).press('Enter');
     await expect(page.locator('main.todoapp')).toHaveAttribute('aria-busy', 'true');
     release();
-    await expect(todoItems(page).locator('label')).toHaveText(['slow one']);
+    await expect(todoItems(page).locator('.view > label')).toHaveText(['slow one']);
     await expect(page.locator('main.todoapp')).toHaveAttribute('aria-busy', 'false');
     await page.unroute('**/fn/todos/add');
 

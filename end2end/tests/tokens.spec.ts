@@ -40,7 +40,7 @@ test('a new token is shown once, copies, works with the API, and can be revoked'
   await expect(page.locator('code.token-secret')).toHaveCount(0);
   await expect(tokens.getByRole('row', { name: /My script/ })).not.toContainText('Never');
   await page.goto('/');
-  await expect(page.locator('ul.todo-list label')).toHaveText(['from a script']);
+  await expect(page.locator('ul.todo-list .view > label')).toHaveText(['from a script']);
 
   await page.goto('/settings');
   await waitForHydration(page);

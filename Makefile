@@ -10,15 +10,17 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 ADDR ?= 127.0.0.1:3000
 
-.PHONY: help setup run build test lint deny unit e2e wasm-size screenshots cluster bench bench-events bench-upload bench-cluster clean
+.PHONY: help setup run build test lint deny unit e2e wasm-size screenshots e2e-cluster cluster bench bench-events bench-upload bench-cluster clean
 
 help:
 	@echo "make run    build and start Tick at http://$(ADDR) (SQLite in ./data)"
 	@echo "make test   lint, deny, unit + integration tests (SQLite and PostgreSQL), Playwright"
+	@echo "            (one node, then two behind haproxy with one killed mid-run)"
 	@echo "make cluster  PostgreSQL, SeaweedFS (S3), two Tick nodes and haproxy on http://$(ADDR)"
 	@echo "make deny   cargo-deny: RustSec advisories, one sqlx version, crates.io sources only"
 	@echo "make screenshots  the README's pictures (docs/screenshots/), not part of make test"
-	@echo "make bench  requests per second against a minimal axum+sqlx page"
+	@echo "make bench  Tick against hand-written axum+sqlx: mixed load, latency at a fixed rate,"
+	@echo "            cache misses, API, log-in, a million to-dos, live sync (~15 min)"
 	@echo "make bench-events  1,000 open event streams: memory each, delivery of one change"
 	@echo "make bench-upload  a 1 GiB upload: throughput and server memory growth (STORE=s3)"
 	@echo "make bench-cluster  two nodes behind haproxy against one node direct (oha)"
@@ -35,7 +37,7 @@ build: setup
 run: build
 	TICK_ADDR=$(ADDR) LEPTOS_SITE_ROOT=target/site target/release/tick
 
-test: setup lint deny unit e2e wasm-size
+test: setup lint deny unit e2e e2e-cluster wasm-size
 
 lint:
 	cargo fmt --all -- --check
@@ -54,6 +56,11 @@ unit:
 e2e: build
 	@scripts/ensure-postgres.sh
 	cd end2end && npx playwright test
+
+## The multi-node run: the shared specs against two nodes behind haproxy (on PostgreSQL and
+## SeaweedFS), a node killed with SIGKILL under an open page, the specs again on the survivor.
+e2e-cluster: build
+	cd end2end && npx playwright test --config cluster.config.ts
 
 ## Several nodes as in production, in the foreground (Ctrl-C stops all): PostgreSQL, SeaweedFS
 ## as the S3 store, two release nodes on :3001 and :3002, haproxy in front on $(ADDR).

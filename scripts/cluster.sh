@@ -8,7 +8,8 @@
 # Settings (environment): TICK_LB_ADDR (127.0.0.1:3000), TICK_NODE_PORTS ("3001 3002"),
 # TICK_CLUSTER_DB (tick_cluster: a PostgreSQL database, created if missing),
 # TICK_CLUSTER_DIR (data/cluster: the nodes' and SeaweedFS's files), TICK_S3_PORT (8333),
-# TICK_BIN (target/release/tick).
+# TICK_BIN (target/release/tick), TICK_CLUSTER_FRESH (1: drop the database and the files first,
+# as the multi-node browser tests do). Each node's pid is written to TICK_CLUSTER_DIR/nodeN.pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,15 +23,11 @@ BUCKET=tick
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[1;31merror: %s\033[0m\n' "$*" >&2; exit 1; }
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 TICK_BIN=${TICK_BIN:-target/release/tick}
 [ -x "$TICK_BIN" ] || die "no $TICK_BIN: run 'make build'"
 [ -d target/site/pkg ] || printf 'warning: no target/site/pkg: pages will have no Wasm (make build)\n' >&2
-if ! command -v haproxy >/dev/null 2>&1; then
-  step "installing haproxy from Debian"
-  as_root apt-get install -y haproxy >/dev/null || { as_root apt-get update && as_root apt-get install -y haproxy; }
-fi
+command -v haproxy >/dev/null 2>&1 || die "no haproxy: run scripts/setup.sh"
 
 pids=()
 node_pids=()
@@ -48,6 +45,10 @@ wait_for() { # URL, what, tries of 0.25 s
 }
 
 scripts/ensure-postgres.sh
+if [ "${TICK_CLUSTER_FRESH:-0}" = 1 ]; then
+  psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)"
+  rm -rf "$DIR"
+fi
 if ! psql "$PG/postgres" -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then
   psql "$PG/postgres" -qc "CREATE DATABASE \"$DB_NAME\""
 fi
@@ -91,6 +92,7 @@ for i in "${!NODE_PORTS[@]}"; do
   done
   pids+=("$pid")
   node_pids+=("$pid")
+  echo "$pid" >"$DIR/node$((i + 1)).pid"
   nodes+=("127.0.0.1:$port")
 done
 

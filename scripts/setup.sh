@@ -57,6 +57,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   as_root apt-get install -y chromium
 fi
 
+if ! command -v haproxy >/dev/null 2>&1; then
+  step "installing haproxy from Debian (the multi-node tests and make cluster)"
+  as_root apt-get update
+  as_root apt-get install -y haproxy
+fi
+
 # npm ci when node_modules is missing or older than the lock file.
 stamp=end2end/node_modules/.tick-installed
 if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then

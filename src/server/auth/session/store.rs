@@ -1,54 +1,28 @@
 //! Where sessions live: the app's `sessions` table, in the layout tower-sessions' sqlx store
-//! uses (which still sweeps expired rows); every other operation through the app's own
-//! connections, so that an unavailable database is told apart from a fault.
+//! uses; every operation through the app's own connections, so that an unavailable database
+//! is told apart from a fault.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use tower_sessions::{
     session::{Id, Record},
-    session_store::{self, ExpiredDeletion},
-    SessionStore,
+    session_store, SessionStore,
 };
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::{error::AppError, server::db::Db};
 
 /// Sessions in the database: loads on the read pool, writes in write transactions (on SQLite,
 /// on the single writer), so that a database that is unavailable answers 503 like any other
-/// request; tower-sessions' sqlx store only sweeps expired rows.
+/// request.
 #[derive(Debug, Clone)]
 pub struct Store {
     db: Db,
-    stores: Stores,
-}
-
-#[derive(Debug, Clone)]
-enum Stores {
-    Sqlite(SqliteStore),
-    Postgres(PostgresStore),
 }
 
 impl Store {
     pub fn new(db: &Db) -> Self {
-        const TABLE: &str = "sessions";
-        let stores = match db {
-            Db::Sqlite { write, .. } => Stores::Sqlite(
-                SqliteStore::new(write.clone())
-                    .with_table_name(TABLE)
-                    .expect("a plain table name"),
-            ),
-            Db::Postgres(pool) => Stores::Postgres(
-                PostgresStore::new(pool.clone())
-                    .with_schema_name("public")
-                    .and_then(|store| store.with_table_name(TABLE))
-                    .expect("plain schema and table names"),
-            ),
-        };
-        Store {
-            db: db.clone(),
-            stores,
-        }
+        Store { db: db.clone() }
     }
 
     /// Deletes expired sessions every `period`, for as long as the server runs.
@@ -58,15 +32,27 @@ impl Store {
             let mut ticks = tokio::time::interval(period);
             loop {
                 ticks.tick().await;
-                let swept = match &store.stores {
-                    Stores::Sqlite(store) => store.delete_expired().await,
-                    Stores::Postgres(store) => store.delete_expired().await,
-                };
-                if let Err(err) = swept {
+                if let Err(err) = store.delete_expired().await {
                     tracing::warn!(error = %err, "could not delete expired sessions");
                 }
             }
         });
+    }
+
+    /// One statement on the `expiry_date` index. (tower-sessions' SQLite store compares
+    /// `datetime(expiry_date)`, which reads every row.) Times are stored as sqlx encodes an
+    /// `OffsetDateTime` in UTC, so comparing them as stored orders them, as `load` does.
+    async fn delete_expired(&self) -> Result<(), sqlx::Error> {
+        const SQL: &str = "DELETE FROM sessions WHERE expiry_date < $1";
+        let mut tx = self.db.begin().await?;
+        crate::server::db::on!(tx.ex(), conn => {
+            sqlx::query(SQL)
+                .bind(time::OffsetDateTime::now_utc())
+                .execute(conn)
+                .await
+                .map(|_| ())
+        })?;
+        tx.commit().await
     }
 }
 

@@ -34,7 +34,9 @@ enum Scenario {
     Argon2,
 }
 
+/// Later options win over earlier ones (a script's defaults, then the run's own).
 #[derive(Parser, Debug)]
+#[command(args_override_self = true)]
 struct Args {
     scenario: Scenario,
     /// Where the server listens, e.g. http://127.0.0.1:3000.
@@ -189,6 +191,7 @@ async fn load_todo_ids(
     for user in users {
         let todos: Vec<Value> = client
             .post(format!("{target}/fn/todos/list"))
+            .form::<[(&str, &str); 0]>(&[])
             .header(header::COOKIE, format!("tick_session={}", user.cookie))
             .send()
             .await?

@@ -131,36 +131,13 @@ async fn update(db: &Db, session: &Session, form: &ChangeForm) -> Result<Json<To
         .ok_or((StatusCode::NOT_FOUND, "no such to-do".to_owned()))
 }
 
-pub async fn set_completed(
+/// `set_completed` and `edit`: each form carries only the field it changes.
+pub async fn change(
     State(db): State<Db>,
     session: Session,
     Form(form): Form<ChangeForm>,
 ) -> Result<Json<Todo>, Failure> {
-    update(
-        &db,
-        &session,
-        &ChangeForm {
-            title: None,
-            ..form
-        },
-    )
-    .await
-}
-
-pub async fn edit(
-    State(db): State<Db>,
-    session: Session,
-    Form(form): Form<ChangeForm>,
-) -> Result<Json<Todo>, Failure> {
-    update(
-        &db,
-        &session,
-        &ChangeForm {
-            completed: None,
-            ..form
-        },
-    )
-    .await
+    update(&db, &session, &form).await
 }
 
 #[derive(Deserialize)]

@@ -14,7 +14,7 @@ use tokio::io::AsyncWriteExt;
 use crate::{
     helpers::{
         both_backends, count, every_store, every_store_backends, restart, spawn_app, spawn_app_on,
-        Backend, TestApp,
+        upload_as, Backend, TestApp,
     },
     stores::Store,
 };
@@ -52,30 +52,6 @@ async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     done().await
-}
-
-pub(crate) async fn upload_as(
-    app: &TestApp,
-    client: &Client,
-    todo: &Value,
-    files: Vec<(&str, Vec<u8>)>,
-) -> (StatusCode, Value) {
-    let mut form = Form::new();
-    for (name, bytes) in files {
-        form = form.part("file", Part::bytes(bytes).file_name(name.to_owned()));
-    }
-    let response = client
-        .post(app.url(&format!("/todos/{}/attachments", todo["id"])))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 async fn upload(app: &TestApp, todo: &Value, files: Vec<(&str, Vec<u8>)>) -> (StatusCode, Value) {

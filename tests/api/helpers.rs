@@ -4,7 +4,11 @@
 use std::{str::FromStr, time::Duration};
 
 use clap::Parser;
-use reqwest::{header, redirect, Client, Response, StatusCode};
+use reqwest::{
+    header,
+    multipart::{Form, Part},
+    redirect, Client, Response, StatusCode,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sqlx::{Connection, Executor, PgConnection};
@@ -1210,5 +1214,30 @@ pub fn file_part_head(boundary: &str, file_name: &str, content_type: &str) -> St
     format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
          filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+    )
+}
+
+/// Uploads `files` (name, bytes) to `todo` as `client`; the status and the JSON (or text) reply.
+pub async fn upload_as(
+    app: &TestApp,
+    client: &Client,
+    todo: &Value,
+    files: Vec<(&str, Vec<u8>)>,
+) -> (StatusCode, Value) {
+    let mut form = Form::new();
+    for (name, bytes) in files {
+        form = form.part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    }
+    let response = client
+        .post(app.url(&format!("/todos/{}/attachments", todo["id"])))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
 }

@@ -7,9 +7,9 @@ use reqwest::{header, Client, StatusCode};
 use serde_json::Value;
 
 use crate::{
-    attachments::{png, upload_as},
+    attachments::png,
     events::{request, Stream},
-    helpers::{both, count, TestApp, TestUser, PASSWORD},
+    helpers::{both, count, upload_as, TestApp, TestUser, PASSWORD},
 };
 
 both!(

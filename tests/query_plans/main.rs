@@ -19,7 +19,7 @@ use std::{
 };
 
 use helpers::{new_client, spawn_app, Backend, TestApp, PASSWORD};
-use reqwest::{multipart, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::{Connection, Row};
 use tracing::{field::Field, Event, Subscriber};
@@ -283,19 +283,14 @@ async fn use_every_door(app: &TestApp) {
     .await;
     ok(app, "todos/set_all_completed", &[("completed", "true")]).await;
     ok(app, "todos/snapshot", &[]).await;
-    let upload = multipart::Form::new().part(
-        "file",
-        multipart::Part::bytes(b"hello".to_vec()).file_name("note.txt"),
-    );
-    let response = app
-        .client
-        .post(app.url(&format!("/todos/{}/attachments", second["id"])))
-        .multipart(upload)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let uploaded: Value = response.json().await.unwrap();
+    let (status, uploaded) = helpers::upload_as(
+        app,
+        &app.client,
+        &second,
+        vec![("note.txt", b"hello".to_vec())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{uploaded}");
     let download = format!("/attachments/{}", uploaded[0]["id"]);
     assert_eq!(
         app.client

@@ -1228,6 +1228,17 @@ pub async fn upload_as(
     for (name, bytes) in files {
         form = form.part("file", Part::bytes(bytes).file_name(name.to_owned()));
     }
+    send_upload(app, client, todo, form).await
+}
+
+/// Posts a multipart `form` to `todo`'s attachments as `client`; the status and the JSON (or
+/// text) reply.
+pub async fn send_upload(
+    app: &TestApp,
+    client: &Client,
+    todo: &Value,
+    form: Form,
+) -> (StatusCode, Value) {
     let response = client
         .post(app.url(&format!("/todos/{}/attachments", todo["id"])))
         .multipart(form)

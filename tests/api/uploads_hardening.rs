@@ -14,7 +14,8 @@ use serde_json::Value;
 
 use crate::{
     helpers::{
-        count, eventually_async, every_store, every_store_backends, spawn_app_on, Backend, TestApp,
+        count, eventually_async, every_store, every_store_backends, send_upload, spawn_app_on,
+        Backend, TestApp,
     },
     stores::Store,
 };
@@ -28,19 +29,7 @@ every_store!(
 every_store_backends!(parallel_uploads_never_pass_the_quota);
 
 async fn send(app: &TestApp, todo: &Value, form: Form) -> (StatusCode, Value) {
-    let response = app
-        .client
-        .post(app.url(&format!("/todos/{}/attachments", todo["id"])))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    send_upload(app, &app.client, todo, form).await
 }
 
 fn one_file(name: &str, bytes: Vec<u8>) -> Form {

@@ -96,6 +96,18 @@ pub async fn add(
     Ok(Json(insert(&db, list, user.id, title, RETURNING).await?))
 }
 
+/// The list to-do `id` is on, if any: the statements that change it check membership there.
+async fn list_of(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    id: i64,
+) -> Result<Option<i64>, Failure> {
+    sqlx::query_scalar("SELECT list_id FROM todos WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(failed)
+}
+
 #[derive(Deserialize)]
 pub struct ChangeForm {
     id: i64,
@@ -112,11 +124,7 @@ async fn update(db: &Db, session: &Session, form: &ChangeForm) -> Result<Json<To
          updated_at = CURRENT_TIMESTAMP WHERE id = $3 AND list_id = $1 AND {EDITOR} {RETURNING}"
     );
     let mut tx = db.write.begin().await.map_err(failed)?;
-    let list: Option<i64> = sqlx::query_scalar("SELECT list_id FROM todos WHERE id = $1")
-        .bind(form.id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(failed)?;
+    let list = list_of(&mut tx, form.id).await?;
     let todo: Option<Todo> = sqlx::query_as(&sql)
         .bind(list)
         .bind(user.id)
@@ -153,11 +161,7 @@ pub async fn delete(
     let user = signed_in(&db, &session).await?;
     let sql = format!("DELETE FROM todos WHERE id = $3 AND list_id = $1 AND {EDITOR}");
     let mut tx = db.write.begin().await.map_err(failed)?;
-    let list: Option<i64> = sqlx::query_scalar("SELECT list_id FROM todos WHERE id = $1")
-        .bind(form.id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(failed)?;
+    let list = list_of(&mut tx, form.id).await?;
     let deleted = sqlx::query(&sql)
         .bind(list)
         .bind(user.id)

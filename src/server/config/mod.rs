@@ -116,7 +116,7 @@ pub struct Config {
     pub hash_queue: usize,
 
     /// Memory for rendered to-do pages, served again until the user's list changes.
-    #[arg(long, env = "TICK_PAGE_CACHE_SIZE", default_value = "32MiB")]
+    #[arg(long, env = "TICK_PAGE_CACHE_SIZE", default_value = "128MiB")]
     pub page_cache_size: ByteSize,
 
     /// Render every page afresh (no page cache).

@@ -56,12 +56,16 @@ struct Args {
     /// The password every bench user has.
     #[arg(long, default_value = "benchmark pass phrase")]
     password: String,
-    /// The page the page scenario loads.
+    /// The page the page and mixed scenarios load.
     #[arg(long, default_value = "/")]
     path: String,
     /// A label for the JSON (which server this is).
     #[arg(long, default_value = "")]
     label: String,
+    /// What the JSON calls this run (the scenario's name by default), e.g. `Miss` for pages
+    /// loaded from a server without its page cache.
+    #[arg(long)]
+    name: Option<String>,
 }
 
 struct User {
@@ -139,7 +143,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = json!({
         "label": run.args.label,
         "path": run.args.path,
-        "scenario": format!("{:?}", run.args.scenario),
+        "scenario": run.args.name.clone().unwrap_or_else(|| format!("{:?}", run.args.scenario)),
         "rate": run.args.rate,
         "connections": run.args.connections,
         "users": run.users.len(),
@@ -248,17 +252,15 @@ async fn one_request(run: &Run, n: u64) -> Result<(), String> {
     let target = &run.args.target;
     let cookie = format!("tick_session={}", user.cookie);
     let request = match run.args.scenario {
-        Scenario::Page => {
+        Scenario::Mixed if pick(n, 2).is_multiple_of(10) => {
+            return change(run, user, &cookie, n).await
+        }
+        Scenario::Page | Scenario::Mixed => {
             let path = &run.args.path;
             run.client
                 .get(format!("{target}{path}"))
                 .header(header::COOKIE, cookie)
         }
-        Scenario::Mixed if !pick(n, 2).is_multiple_of(10) => run
-            .client
-            .get(format!("{target}/"))
-            .header(header::COOKIE, cookie),
-        Scenario::Mixed => return change(run, user, &cookie, n).await,
         Scenario::ApiList => run
             .client
             .get(format!("{target}/api/v1/todos"))

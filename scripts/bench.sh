@@ -56,6 +56,12 @@ start_tick() {
   wait_for "http://127.0.0.1:$port/healthz"
 }
 
+# sign_up URL USERNAME: a new account with the bench password.
+sign_up() {
+  curl -fs -o /dev/null --data-urlencode "username=$2" --data-urlencode "password=$PASSWORD" \
+    "$1/fn/account/sign_up"
+}
+
 # sign_in URL USERNAME: prints the session cookie of a fresh log-in.
 sign_in() {
   curl -fs -o /dev/null -c - --data-urlencode "username=$2" --data-urlencode "password=$PASSWORD" \
@@ -82,14 +88,14 @@ run() {
   local label=$1 scenario=$2 url=$3 users=$4
   shift 4
   "$load" "$scenario" --target "$url" --users "$users" --seconds "$SECONDS_EACH" \
-    --connections "$CONNECTIONS" --label "$label" "$@" | tee -a "$results" >&2
+    --connections "$CONNECTIONS" --password "$PASSWORD" --label "$label" "$@" |
+    tee -a "$results" >&2
 }
 rps_of() { tail -n 1 "$results" | python3 -c 'import json, sys; print(json.load(sys.stdin)["rps"])'; }
 
 step "Tick and the baseline on one SQLite file: $USERS users with $TODOS to-dos each"
 start_tick $TICK_PORT "$work"
-curl -fs -o /dev/null -d "username=bench&password=benchmark%20pass%20phrase" \
-  "http://127.0.0.1:$TICK_PORT/fn/account/sign_up"
+sign_up "http://127.0.0.1:$TICK_PORT" bench
 "$seed" "sqlite://$work/tick.db" bench bench "$USERS" "$TODOS"
 users_file "http://127.0.0.1:$TICK_PORT" bench "$USERS" 100 >"$work/users"
 head -n 100 "$work/users" >"$work/api-users"
@@ -107,18 +113,15 @@ for target in "tick $tick" "baseline $base"; do
   run "$1" page "$2" "$work/users"
 done
 step "cache miss: every page rendered (Tick with --no-page-cache)"
-run tick page "$miss" "$work/users" # the baseline never keeps pages: its read-only run above
-sed -i '$ s/"scenario":"Page"/"scenario":"Miss"/' "$results"
+run tick page "$miss" "$work/users" --name Miss # the baseline never keeps pages: its read-only run above
 step "mixed: nine page loads to one change, as fast as each answers"
 run tick mixed "$tick" "$work/users"
 run baseline mixed "$base" "$work/users"
 base_mixed=$(rps_of)
 rate=$(python3 -c "print(max(1, round($base_mixed / 2)))")
 step "mixed at $rate requests/s (half the baseline's maximum): latency"
-run tick mixed "$tick" "$work/users" --rate "$rate"
-sed -i '$ s/"scenario":"Mixed"/"scenario":"MixedAtRate"/' "$results"
-run baseline mixed "$base" "$work/users" --rate "$rate"
-sed -i '$ s/"scenario":"Mixed"/"scenario":"MixedAtRate"/' "$results"
+run tick mixed "$tick" "$work/users" --rate "$rate" --name MixedAtRate
+run baseline mixed "$base" "$work/users" --rate "$rate" --name MixedAtRate
 step "JSON API with a token: list, then create"
 for scenario in api-list api-create; do
   run tick "$scenario" "$tick" "$work/api-users"
@@ -130,12 +133,10 @@ run baseline log-in "$base" "$work/users" --connections 4
 # Every page kept first (the changes above made them stale), so that both runs below see the
 # same cache and differ only by the flood.
 "$load" page --target "$tick" --users "$work/users" --seconds 3 >/dev/null
-run tick page "$tick" "$work/users" --rate 100 --connections 8
-sed -i '$ s/"scenario":"Page"/"scenario":"PageIdle"/' "$results"
+run tick page "$tick" "$work/users" --rate 100 --connections 8 --name PageIdle
 "$load" log-in --target "$tick" --users "$work/users" --seconds "$SECONDS_EACH" --connections 8 >/dev/null &
 flood=$!
-run tick page "$tick" "$work/users" --rate 100 --connections 8
-sed -i '$ s/"scenario":"Page"/"scenario":"PageDuringLogInFlood"/' "$results"
+run tick page "$tick" "$work/users" --rate 100 --connections 8 --name PageDuringLogInFlood
 wait "$flood"
 # One argon2id hash, timed here: log-in's ceiling is cores ÷ that time.
 "$load" argon2 | tee -a "$results" >&2
@@ -151,10 +152,8 @@ for member in "bench2 editor" "bench3 viewer"; do
   curl -fs -o /dev/null -b "tick_session=$owner" -d "list=$shared&username=$1&role=$2" "$tick/fn/lists/share"
 done
 sed -n 3p "$work/users" >"$work/viewer"
-run tick page "$tick" "$work/viewer" --path "/lists/$shared"
-sed -i '$ s/"scenario":"Page"/"scenario":"SharedList"/' "$results"
-run tick page "$miss" "$work/viewer" --path "/lists/$shared"
-sed -i '$ s/"scenario":"Page"/"scenario":"SharedListMiss"/' "$results"
+run tick page "$tick" "$work/viewer" --path "/lists/$shared" --name SharedList
+run tick page "$miss" "$work/viewer" --path "/lists/$shared" --name SharedListMiss
 kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true; pids=()
 
 if [ "${BIG:-1}" != 0 ]; then
@@ -172,16 +171,14 @@ if [ "${BIG:-1}" != 0 ]; then
       extra=(DATABASE_URL="$url")
     fi
     start_tick $BIG_PORT "$dir" TICK_NO_PAGE_CACHE=true "${extra[@]}"
-    curl -fs -o /dev/null -d "username=big&password=benchmark%20pass%20phrase" \
-      "http://127.0.0.1:$BIG_PORT/fn/account/sign_up"
+    sign_up "http://127.0.0.1:$BIG_PORT" big
     "$seed" "$url" big big "$BIG_USERS" "$BIG_TODOS"
     # A hundred users spread over the whole table.
     for i in $(seq 1 $((BIG_USERS / 100)) "$BIG_USERS"); do
       printf 'big%s\t%s\t-\n' "$i" "$(sign_in "http://127.0.0.1:$BIG_PORT" "big$i")"
     done >"$dir/users"
     run "tick-$database" page "http://127.0.0.1:$BIG_PORT" "$dir/users" --rate 100 --connections 8 \
-      --seconds $((SECONDS_EACH * 2))
-    sed -i '$ s/"scenario":"Page"/"scenario":"BigData"/' "$results"
+      --seconds $((SECONDS_EACH * 2)) --name BigData
     kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true; pids=()
     if [ "$database" = postgres ]; then
       psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS \"$big_db\" WITH (FORCE)"

@@ -9,6 +9,7 @@ import base from './playwright.config';
 // again on the node that is left.
 const port = Number(process.env.TICK_CLUSTER_E2E_PORT ?? 3200);
 const baseURL = `http://127.0.0.1:${port}`;
+/** Where cluster.sh keeps the nodes' files and pids (relative to the repository). */
 export const clusterDir = 'target/e2e-cluster';
 const server = base.webServer as Exclude<NonNullable<typeof base.webServer>, readonly unknown[]>;
 const use = (name: string) => base.projects!.find((project) => project.name === name)!.use;

@@ -1,21 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { addTodos, collectProblems, logIn, signUp, todoItems, waitForHydration } from '../tests/helpers';
+import {
+  addTodos,
+  collectProblems,
+  logIn,
+  PNG,
+  signUp,
+  todoItems,
+  todoTitles as labels,
+  waitForHydration,
+} from '../tests/helpers';
+import { clusterDir } from '../cluster.config';
 
 // A node dies (SIGKILL) under an open page, in the middle of the multi-node run: the page's
 // session, to-dos and attachment are all still there on the other node, and its live updates
 // resume. Runs between the two rounds of shared specs (cluster.config.ts).
 
-const CLUSTER_DIR = resolve(__dirname, '..', '..', 'target', 'e2e-cluster');
-
-// A 1×1 PNG.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
-
-const labels = (page: Page) => todoItems(page).locator('.view > label');
+const CLUSTER_DIR = resolve(__dirname, '..', '..', clusterDir);
 
 /** The node (haproxy's server name, `node1` or `node2`) that serves the page's event stream. */
 function streamNode(page: Page): Promise<string> {

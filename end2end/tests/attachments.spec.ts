@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { addTodos, signUp, todoItems, waitForHydration } from './helpers';
+import {
+  addTodos,
+  PNG,
+  signUp,
+  todoItems,
+  waitForHydration,
+} from './helpers';
 
 // Attachments with JavaScript: picker and drag-and-drop, progress and cancel, preview,
 // download, delete.
-
-// A 1×1 PNG.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 test.beforeEach(async ({ page }) => {
   await signUp(page);

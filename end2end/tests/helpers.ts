@@ -89,6 +89,14 @@ export async function waitForHydration(page: Page) {
 }
 
 export const todoItems = (page: Page): Locator => page.locator('ul.todo-list > li');
+/** Each to-do's title (the row's first label: the paperclip is a label too). */
+export const todoTitles = (page: Page): Locator => todoItems(page).locator('.view > label');
+
+/** A 1×1 PNG. */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 export const newTodo = (page: Page): Locator => page.getByPlaceholder('What needs to be done?');
 
 export async function addTodos(page: Page, ...titles: string[]) {

@@ -7,12 +7,12 @@ import {
   shareList,
   signUp,
   todoItems,
+  todoTitles as labels,
 } from './helpers';
 
 // Lists and sharing with JavaScript off: the list menu, the settings page and every to-do
 // action are plain HTML forms, each a post and a redirect that keeps to the list.
 
-const labels = (page: Page) => todoItems(page).locator('.view > label');
 const menuLink = (page: Page, name: string) => listMenu(page).getByRole('link', { name, exact: true });
 
 async function add(page: Page, title: string) {

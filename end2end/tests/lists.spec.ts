@@ -8,6 +8,7 @@ import {
   shareList,
   signUp,
   todoItems,
+  todoTitles as labels,
   waitForHydration,
 } from './helpers';
 
@@ -15,7 +16,6 @@ import {
 // forms (no island); a list's page is the to-do island acting on that list, live for every
 // member. The same without JavaScript: lists-no-js.spec.ts.
 
-const labels = (page: Page) => todoItems(page).locator('.view > label');
 /** A list's link in the menu; a shared list's name is followed by "by <owner>". */
 const menuLink = (page: Page, name: string | RegExp) =>
   listMenu(page).getByRole('link', { name, exact: typeof name === 'string' });

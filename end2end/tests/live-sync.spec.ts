@@ -3,9 +3,11 @@ import {
   addTodos,
   collectProblems,
   logIn,
+  PNG,
   secondBrowser,
   signUp,
   todoItems,
+  todoTitles as labels,
   waitForHydration,
 } from './helpers';
 import { dataDir, postgresDatabase, startTick } from './servers';
@@ -13,13 +15,6 @@ import { dataDir, postgresDatabase, startTick } from './servers';
 // Live sync: a change made in one tab, another browser, or through the API shows in every open
 // page of the same user without a reload. (How fast is measured by `make bench-events`; here
 // a change must simply arrive, within the usual wait.)
-
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
-
-const labels = (page: Page) => todoItems(page).locator('.view > label');
 
 /** Counts rows that leave the list from now on (a row drawn anew leaves, then comes back). */
 async function watchRemovedRows(page: Page) {

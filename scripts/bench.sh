@@ -2,7 +2,8 @@
 # `make bench`: Tick against examples/baseline (hand-written axum+sqlx doing the same work on
 # the same SQLite file), one after the other on this machine, with examples/bench_load (open
 # loop at a fixed rate, latency counted from when each request was due; or closed loop at full
-# speed). Scenarios: mixed (1,000 users, nine page loads to one change), read-only, cache miss,
+# speed). Scenarios: mixed (1,000 users, nine page loads to one change), read-only, cache miss
+# (rows kept, as after a change), cold (every row rendered too),
 # JSON API list and create, log-in and a log-in flood; a list shared by three; big data
 # (10,000 users, 1,000,000 to-dos, SQLite and PostgreSQL); live sync (1,000 streams). Prints
 # one table of ratios and writes every figure to target/bench/bench-<time>.json.
@@ -22,6 +23,7 @@ BIG_TODOS=${BIG_TODOS:-100}
 TICK_PORT=3210
 BASE_PORT=3211
 MISS_PORT=3212 # the same app with its page cache off: every request renders the page
+COLD_PORT=3215 # and with its row cache off too: every row is rendered as well
 BIG_PORT=3214
 PASSWORD="benchmark pass phrase"
 PG=postgres://postgres@127.0.0.1:5432
@@ -100,11 +102,13 @@ sign_up "http://127.0.0.1:$TICK_PORT" bench
 users_file "http://127.0.0.1:$TICK_PORT" bench "$USERS" 100 >"$work/users"
 head -n 100 "$work/users" >"$work/api-users"
 start_tick $MISS_PORT "$work" TICK_NO_PAGE_CACHE=true
+start_tick $COLD_PORT "$work" TICK_NO_PAGE_CACHE=true TICK_NO_ROW_CACHE=true
 target/release/examples/baseline "$work/tick.db" "127.0.0.1:$BASE_PORT" &
 pids+=($!)
 # Any answer will do (signed out, the page is refused).
 for _ in $(seq 200); do curl -s -o /dev/null "http://127.0.0.1:$BASE_PORT/" && break; sleep 0.1; done
 tick=http://127.0.0.1:$TICK_PORT base=http://127.0.0.1:$BASE_PORT miss=http://127.0.0.1:$MISS_PORT
+cold=http://127.0.0.1:$COLD_PORT
 
 step "read-only: each user's page (Tick keeps pages until they change)"
 for target in "tick $tick" "baseline $base"; do
@@ -112,8 +116,12 @@ for target in "tick $tick" "baseline $base"; do
   "$load" page --target "$2" --users "$work/users" --seconds 2 >/dev/null # warm up
   run "$1" page "$2" "$work/users"
 done
-step "cache miss: every page rendered (Tick with --no-page-cache)"
-run tick page "$miss" "$work/users" --name Miss # the baseline never keeps pages: its read-only run above
+# The baseline never keeps pages: its read-only run above is what these compare with.
+step "cache miss: every page rendered, rows kept as after a change (Tick with --no-page-cache)"
+"$load" page --target "$miss" --users "$work/users" --seconds 3 >/dev/null # rows kept once
+run tick page "$miss" "$work/users" --name Miss
+step "cold: every page and every row rendered (--no-page-cache --no-row-cache)"
+run tick page "$cold" "$work/users" --name Cold
 step "mixed: nine page loads to one change, as fast as each answers"
 run tick mixed "$tick" "$work/users"
 run baseline mixed "$base" "$work/users"

@@ -2,18 +2,25 @@
 //! their owner's name) and a form to make a new one. Plain links and a plain form, so it works
 //! the same with and without JavaScript; on a narrow screen it becomes a strip above the list.
 
+use std::future::Future;
+
 use leptos::{prelude::*, server_fn::ServerFn};
 
 use crate::{
     components::form_error::{error_in_address, FormError},
     domain::{Filter, ListId, ListView},
-    server_fns::lists::{my_lists, CreateList},
+    error::AppError,
+    server_fns::lists::CreateList,
 };
 
-/// `current`: the list the page shows (`None`: the Inbox at `/`).
+/// `current`: the list the page shows (`None`: the Inbox at `/`). `lists`: the user's lists
+/// (`my_lists()`, or read with the page's list).
 #[component]
-pub fn ListMenu(current: Option<ListId>) -> impl IntoView {
-    let lists = OnceResource::new(my_lists());
+pub fn ListMenu(
+    current: Option<ListId>,
+    lists: impl Future<Output = Result<Vec<ListView>, AppError>> + Send + 'static,
+) -> impl IntoView {
+    let lists = OnceResource::new(lists);
     view! {
         <nav class="list-menu" aria-label="Lists">
             <h2 class="list-menu-heading">"Lists"</h2>

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One attachment as the list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Attachment {
     pub id: i64,
     pub todo_id: i64,

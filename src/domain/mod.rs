@@ -37,5 +37,7 @@ pub use list::{
     list_path, parse_list_path, ListId, ListName, ListNameError, ListView, Member, Role,
 };
 pub use timestamp::Timestamp;
-pub use todo::{NewTodo, Snapshot, Todo, TodoChange, TodoId, TodoTitle, TodoTitleError};
+pub use todo::{
+    ListAndMenu, NewTodo, Snapshot, Todo, TodoChange, TodoId, TodoTitle, TodoTitleError,
+};
 pub use token::{NewToken, TokenName, TokenNameError, TokenView};

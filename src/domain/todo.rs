@@ -71,6 +71,13 @@ pub struct Snapshot {
     pub attachments: Vec<Attachment>,
 }
 
+/// What a list's page shows: the reader's lists, for the menu, and the list itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListAndMenu {
+    pub lists: Vec<ListView>,
+    pub snapshot: Snapshot,
+}
+
 /// A title that is trimmed, not empty and at most [`TodoTitle::MAX_CHARS`] characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TodoTitle(String);

@@ -17,8 +17,8 @@ use crate::{
     error::AppError,
     pages::todos::list_in_address,
     server_fns::lists::{
-        list_settings, settings_path, DeleteList, LeaveList, ListDetails, RemoveMember, RenameList,
-        SetMemberRole, ShareList,
+        list_settings, my_lists, settings_path, DeleteList, LeaveList, ListDetails, RemoveMember,
+        RenameList, SetMemberRole, ShareList,
     },
 };
 
@@ -29,7 +29,7 @@ pub fn ListSettingsPage() -> impl IntoView {
     let details = OnceResource::new(async move { list_settings(list?).await });
     view! {
         <div class="lists-layout">
-            <ListMenu current />
+            <ListMenu current lists=my_lists() />
             <main class="list-page settings-page">
                 <Suspense>
                     {move || Suspend::new(async move {

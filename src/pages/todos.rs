@@ -8,10 +8,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     components::{form_error::any_error_in_address, list_menu::ListMenu},
-    domain::{Filter, ListId, ListView, TodoId},
+    domain::{Filter, ListAndMenu, ListId, ListView, TodoId},
     error::AppError,
     islands::todos::TodoApp,
-    server_fns::{lists::settings_path, todos::list_snapshot},
+    server_fns::{
+        lists::{my_lists, settings_path},
+        todos::list_page,
+    },
 };
 
 /// The list in the address (`/lists/{id}`…); `None` for the Inbox's own addresses, and for an
@@ -40,20 +43,27 @@ pub fn TodosPage(filter: Filter) -> impl IntoView {
     });
     // A plain form post from this page that failed comes back with its error.
     let error = any_error_in_address();
-    // The list, its attachments and its version, read together.
+    // The user's lists, and this one's to-dos, attachments and version, read together.
     let current = list.clone().ok().flatten();
-    let snapshot = OnceResource::new(async move { list_snapshot(list?).await });
+    let page = OnceResource::new(async move { list_page(list?).await });
+    // A list that cannot be shown still has the menu beside it.
+    let lists = async move {
+        match page.await {
+            Ok(page) => Ok(page.lists),
+            Err(_) => my_lists().await,
+        }
+    };
 
     view! {
         <div class="lists-layout">
-            <ListMenu current />
+            <ListMenu current lists />
             <div class="list-page">
                 <Suspense>
                     {move || {
                         let error = error.clone();
                         Suspend::new(async move {
-                            match snapshot.await {
-                                Ok(snapshot) => {
+                            match page.await {
+                                Ok(ListAndMenu { snapshot, .. }) => {
                                     let list = snapshot.list.clone();
                                     Either::Left(
                                         view! {

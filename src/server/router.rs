@@ -72,10 +72,15 @@ pub fn build(
 ) -> Router {
     let options = state.leptos_options.clone();
     // The one state, provided to Leptos once per request: server functions and pages reach it
-    // with `AppState::from_context()`.
+    // with `AppState::from_context()`; the row cache too, for the to-do rows a page renders.
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            if let Some(rows) = &state.row_cache {
+                provide_context(rows.clone());
+            }
+        }
     };
 
     // Pages, server functions, the API, downloads and the event stream: small bodies, and a

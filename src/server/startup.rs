@@ -19,6 +19,7 @@ use crate::server::{
     events::{ChangeFeed, Hub, LocalFeed, PostgresFeed},
     page_cache::PageCache,
     router::{self, Timeouts},
+    row_cache::RowCache,
     serve::{self, ServeSettings},
     services::attachments::{collector, FileLimits},
     state::{AppState, Settings, State},
@@ -104,6 +105,9 @@ impl Application {
             },
             page_cache: (!config.no_page_cache).then(|| {
                 PageCache::new(usize::try_from(config.page_cache_size.0).unwrap_or(usize::MAX))
+            }),
+            row_cache: (!config.no_row_cache).then(|| {
+                RowCache::new(usize::try_from(config.row_cache_size.0).unwrap_or(usize::MAX))
             }),
             feed,
             settings: Settings {

@@ -14,6 +14,7 @@ use crate::{
         db::Db,
         events::ChangeFeed,
         page_cache::PageCache,
+        row_cache::RowCache,
         services::attachments::{Collector, FileLimits},
         storage::Storage,
     },
@@ -34,6 +35,8 @@ pub struct State {
     pub collector: Collector,
     /// Rendered to-do pages; `None` when turned off.
     pub page_cache: Option<PageCache>,
+    /// Rendered to-do rows, for pages rendered again; `None` when turned off.
+    pub row_cache: Option<RowCache>,
     /// Where committed changes are published, and event streams subscribe.
     pub feed: Arc<dyn ChangeFeed>,
     pub settings: Settings,

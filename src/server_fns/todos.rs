@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    domain::{Filter, ListId, Snapshot, Todo, TodoId},
+    domain::{Filter, ListAndMenu, ListId, Snapshot, Todo, TodoId},
     error::AppError,
 };
 
@@ -34,6 +34,13 @@ pub async fn list_todos(list: Option<ListId>) -> Result<Vec<Todo>, AppError> {
 pub async fn list_snapshot(list: Option<ListId>) -> Result<Snapshot, AppError> {
     let user = require_user()?.id;
     todos::snapshot(&AppState::from_context()?, user, list.into()).await
+}
+
+/// A list's page: the user's lists for the menu, and the list's snapshot.
+#[server(prefix = "/fn", endpoint = "todos/page")]
+pub async fn list_page(list: Option<ListId>) -> Result<ListAndMenu, AppError> {
+    let user = require_user()?.id;
+    todos::page(&AppState::from_context()?, user, list.into()).await
 }
 
 /// Adds a to-do at the bottom of the list.

@@ -3,7 +3,9 @@
 
 use reqwest::{header, Client, StatusCode};
 
-use crate::helpers::{both, both_backends, execute, nonce_in, spawn_app_with, Backend, TestApp};
+use crate::helpers::{
+    both, both_backends, execute, nonce_in, reopen_with, spawn_app_with, Backend, TestApp,
+};
 
 both!(
     a_kept_page_is_served_until_the_list_changes,
@@ -13,7 +15,10 @@ both!(
     pages_with_a_query_are_rendered_every_time,
     kept_pages_go_out_gzipped_to_those_who_accept_it,
 );
-both_backends!(the_cache_can_be_turned_off);
+both_backends!(
+    the_cache_can_be_turned_off,
+    a_page_with_kept_rows_is_what_rendering_it_afresh_gives
+);
 
 /// The page at `path`: its cache status (`hit`, `miss` or none), nonce and body.
 struct Fetched {
@@ -179,6 +184,43 @@ async fn the_cache_can_be_turned_off(backend: Backend) {
         assert_eq!(page.cache, None);
         assert!(page.html.contains("<label>a thing</label>"));
     }
+    app.stop().await;
+}
+
+/// Pages rendered again (no page cache) take unchanged rows from the row cache: the page is the
+/// one a server with no row cache renders, byte for byte, and shows every change.
+async fn a_page_with_kept_rows_is_what_rendering_it_afresh_gives(backend: Backend) {
+    let app = spawn_app_with(backend, &["--no-page-cache"]).await;
+    let first = app.add("first <thing>").await;
+    let second = app.add("second thing").await;
+    app.add("third & last").await;
+    fetch(&app, &app.client, "/").await; // every row kept
+    app.set_completed(&first, true).await;
+    let id = second["id"].to_string();
+    let _: serde_json::Value = app
+        .call_ok("edit", &[("id", &id), ("title", "second, renamed")])
+        .await;
+    app.add("fourth").await;
+    let again = fetch(&app, &app.client, "/").await;
+    for shown in [
+        "<li class=\"completed\">",
+        "<label>first &lt;thing&gt;</label>",
+        "<label>second, renamed</label>",
+        "<label>third &amp; last</label>",
+        "<label>fourth</label>",
+    ] {
+        assert!(again.html.contains(shown), "{shown}");
+    }
+    assert!(!again.html.contains("<label>second thing</label>"));
+
+    // The same user's page from a server on the same database that keeps no rows.
+    let afresh = reopen_with(&app, &["--no-page-cache", "--no-row-cache"]).await;
+    let fresh = fetch(&afresh, &app.client, "/").await;
+    assert_eq!(
+        again.html.replace(&again.nonce, "N"),
+        fresh.html.replace(&fresh.nonce, "N")
+    );
+    afresh.stop().await;
     app.stop().await;
 }
 

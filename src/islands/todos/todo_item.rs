@@ -1,4 +1,5 @@
-//! One `li` of `ul.todo-list`: toggle, title, edit and delete.
+//! One `li` of `ul.todo-list`: toggle, title, edit and delete. On the server a row is rendered
+//! once and kept (`server::row_cache`); the browser hydrates the same markup.
 
 use leptos::{ev, html, prelude::*, server_fn::ServerFn};
 
@@ -17,6 +18,40 @@ use super::{
 /// row. The store comes in as a prop: rows are many, context look-ups add up.
 #[component]
 pub fn TodoItem(entry: Entry, store: TodoStore) -> impl IntoView {
+    row(entry, store)
+}
+
+/// On the server a row is markup only: the row cache's, when it has this row as it is now.
+#[cfg(feature = "ssr")]
+fn row(entry: Entry, store: TodoStore) -> impl IntoView {
+    use crate::server::row_cache::{RowCache, RowKey};
+    use leptos::tachys::html::InertElement;
+
+    let Some(rows) = use_context::<RowCache>() else {
+        return InertElement::new(live_row(entry, store).to_html());
+    };
+    let filter = store.filter_untracked();
+    let key = RowKey {
+        id: entry.id,
+        title: entry.title.clone(),
+        completed: entry.completed.get_untracked(),
+        list: store.list_id(),
+        path: store.path(filter),
+        filter,
+        editing: store.edit_in_address(entry.id),
+        attachments: store.attachments_of(entry.id),
+    };
+    let html = rows.html(key, || live_row(entry, store).to_html());
+    InertElement::new(String::clone(&html))
+}
+
+#[cfg(not(feature = "ssr"))]
+fn row(entry: Entry, store: TodoStore) -> impl IntoView {
+    live_row(entry, store)
+}
+
+/// The row with its signals and handlers, as the browser runs it.
+fn live_row(entry: Entry, store: TodoStore) -> impl IntoView {
     let Entry {
         id,
         title,
@@ -205,3 +240,7 @@ pub fn TodoItem(entry: Entry, store: TodoStore) -> impl IntoView {
         </li>
     }
 }
+
+#[cfg(all(test, feature = "ssr"))]
+#[path = "todo_item_tests.rs"]
+mod tests;

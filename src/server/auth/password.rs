@@ -1,4 +1,5 @@
-//! Password hashing: argon2id with OWASP's parameters, on blocking threads, a bounded number at once.
+//! Password hashing: argon2id with OWASP's parameters, on threads of its own at the lowest CPU
+//! priority, a bounded number waiting.
 
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
@@ -10,7 +11,7 @@ use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, SaltString},
     Algorithm, Argon2, Params, PasswordVerifier as _, Version,
 };
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 use crate::{domain::Password, error::AppError};
 
@@ -20,12 +21,12 @@ const PASSES: u32 = 2;
 const LANES: u32 = 1;
 
 /// Hashes and checks passwords. Each hash takes tens of milliseconds of a core and 19 MiB, so
-/// they run on tokio's blocking threads, at most one per core at a time: a flood of log-ins
-/// queues here instead of stalling the threads that serve everything else. The queue is
-/// bounded: beyond `max_queued` waiting (or running), a request is turned away at once.
+/// they run on threads of their own, one per core, at the lowest CPU priority: a flood of
+/// log-ins uses the cores the rest leaves idle instead of delaying every other request. The
+/// queue is bounded: beyond `max_queued` waiting (or running), a request is turned away at once.
 #[derive(Clone)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
+    jobs: flume::Sender<Job>,
     queued: Arc<AtomicUsize>,
     max_queued: usize,
     /// Checked when a username does not exist, so that answer takes as long as a wrong password.
@@ -42,6 +43,36 @@ fn hash_now(password: &str) -> Result<String, argon2::password_hash::Error> {
     Ok(argon2()
         .hash_password(password.as_bytes(), &salt)?
         .to_string())
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Starts `count` hashing threads; they end when the last sender of `jobs` is gone.
+fn start_threads(count: usize) -> anyhow::Result<flume::Sender<Job>> {
+    let (jobs, waiting) = flume::unbounded::<Job>();
+    for i in 0..count {
+        let waiting = waiting.clone();
+        std::thread::Builder::new()
+            .name(format!("tick-argon2-{i}"))
+            .spawn(move || {
+                lower_priority();
+                for job in waiting.iter() {
+                    // A panic fails that one request (its reply is dropped), not the thread.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
+            })
+            .context("starting a password hashing thread")?;
+    }
+    Ok(jobs)
+}
+
+/// Gives the calling thread the lowest CPU priority (nice 19): it runs when nothing else wants
+/// the core. On Linux a thread has a nice value of its own.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    if let Err(err) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19) {
+        tracing::warn!(error = %err, "could not lower a password hashing thread's priority");
+    }
 }
 
 /// Takes a place in the queue for as long as it lives.
@@ -64,7 +95,7 @@ impl Hasher {
             .context("hashing the decoy password")?
             .map_err(|err| anyhow::anyhow!("hashing the decoy password: {err}"))?;
         Ok(Self {
-            permits: Arc::new(Semaphore::new(cores)),
+            jobs: start_threads(cores)?,
             queued: Arc::default(),
             max_queued: max_queued.max(1),
             decoy_hash: decoy.into(),
@@ -112,11 +143,24 @@ impl Hasher {
                 retry_after_secs: BUSY_RETRY_SECS,
             });
         }
-        let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(AppError::internal)?
-            .map_err(AppError::internal)
+        let (reply, result) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            // An asker that has gone (a closed connection) needs no hash.
+            let outcome = (!reply.is_closed()).then(work);
+            // The place in the queue is held until the hash is done (or skipped), and given
+            // back before the asker hears.
+            drop(queued);
+            if let Some(outcome) = outcome {
+                let _ = reply.send(outcome);
+            }
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| AppError::internal(anyhow::anyhow!("the hashing threads have ended")))?;
+        let outcome = result.await.map_err(|_| {
+            AppError::internal(anyhow::anyhow!("a password hashing thread ended mid-hash"))
+        })?;
+        outcome.map_err(AppError::internal)
     }
 }
 
@@ -175,6 +219,37 @@ mod tests {
             0,
             "every place was given back"
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashes_run_at_the_lowest_priority() {
+        let hasher = Hasher::new(8).await.unwrap();
+        let nice = hasher
+            .run(|| {
+                Ok(rustix::process::getpriority_process(Some(
+                    rustix::thread::gettid(),
+                ))?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(nice, 19);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_hash_fails_alone() {
+        let hasher = Hasher::new(8).await.unwrap();
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        for _ in 0..cores + 1 {
+            let failed = hasher
+                .run(|| -> anyhow::Result<()> { panic!("boom") })
+                .await;
+            assert!(matches!(failed, Err(AppError::Internal)), "{failed:?}");
+        }
+        assert!(hasher
+            .verify(&password("a password nobody has"), None)
+            .await
+            .is_ok());
     }
 
     #[tokio::test]

@@ -123,6 +123,15 @@ pub struct Config {
     #[arg(long, env = "TICK_NO_PAGE_CACHE", default_value_t = false)]
     pub no_page_cache: bool,
 
+    /// Memory for rendered to-do rows: a page rendered again renders only the rows that changed
+    /// (a row takes about 1.5 KB: 128 MiB holds some 90,000).
+    #[arg(long, env = "TICK_ROW_CACHE_SIZE", default_value = "128MiB")]
+    pub row_cache_size: ByteSize,
+
+    /// Render every row afresh (no row cache).
+    #[arg(long, env = "TICK_NO_ROW_CACHE", default_value_t = false)]
+    pub no_row_cache: bool,
+
     /// Open live-update streams (`/events`) allowed per user; more get 429.
     #[arg(long, env = "TICK_MAX_STREAMS_PER_USER", default_value_t = 16)]
     pub max_streams_per_user: usize,

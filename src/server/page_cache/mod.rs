@@ -10,10 +10,7 @@
 //! gzipped too, piece by piece, so that a reply to a browser is stitched together rather than
 //! compressed anew: the nonce goes between the pieces as a stored (uncompressed) block.
 
-use std::{
-    collections::{HashMap, VecDeque},
-    sync::{Arc, Mutex},
-};
+use std::sync::Arc;
 
 use axum::{
     body::Body,
@@ -33,6 +30,7 @@ use crate::{
     server::{
         auth::session::CurrentUser,
         db::lists::{self, ListRef},
+        kept::Kept,
         security,
         state::AppState,
     },
@@ -41,10 +39,9 @@ use crate::{
 /// Says whether a page came from memory (`hit`) or was rendered (`miss`).
 pub const CACHE_STATUS: HeaderName = HeaderName::from_static("x-tick-page-cache");
 
-/// Kept pages, at most `budget` bytes of them; the oldest go first.
+/// Kept pages, each with the versions it was rendered at, within a budget of bytes.
 pub struct PageCache {
-    budget: usize,
-    inner: Mutex<Kept>,
+    pages: Kept<Key, (Version, Page)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,21 +54,6 @@ struct Key {
 
 /// The list's version and the user's `lists_version`.
 type Version = (i64, i64);
-
-#[derive(Default)]
-struct Kept {
-    pages: HashMap<Key, Entry>,
-    /// Keys in the order they were kept, each with the stamp of that keeping.
-    order: VecDeque<(Key, u64)>,
-    bytes: usize,
-    next_stamp: u64,
-}
-
-struct Entry {
-    version: Version,
-    page: Arc<Page>,
-    stamp: u64,
-}
 
 /// Whether `Accept-Encoding` allows gzip (`gzip` or `*`, with a `q` above zero).
 fn accepts_gzip(request: &Request) -> bool {
@@ -100,62 +82,17 @@ fn accepts_gzip(request: &Request) -> bool {
 impl PageCache {
     pub fn new(budget: usize) -> Self {
         Self {
-            budget,
-            inner: Mutex::new(Kept::default()),
+            pages: Kept::new(budget),
         }
     }
 
-    fn get(&self, key: Key, version: Version) -> Option<Arc<Page>> {
-        let kept = self
-            .inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        kept.pages
-            .get(&key)
-            .filter(|entry| entry.version == version)
-            .map(|entry| entry.page.clone())
+    fn get(&self, key: Key, version: Version) -> Option<Arc<(Version, Page)>> {
+        self.pages.get(&key).filter(|kept| kept.0 == version)
     }
 
     fn keep(&self, key: Key, version: Version, page: Page) {
         let size = page.footprint();
-        // One page may take a quarter of the memory at most.
-        if size > self.budget / 4 {
-            return;
-        }
-        let mut kept = self
-            .inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let kept = &mut *kept;
-        let stamp = kept.next_stamp;
-        kept.next_stamp += 1;
-        let entry = Entry {
-            version,
-            page: Arc::new(page),
-            stamp,
-        };
-        if let Some(old) = kept.pages.insert(key, entry) {
-            kept.bytes -= old.page.footprint();
-        }
-        kept.bytes += size;
-        kept.order.push_back((key, stamp));
-        while kept.bytes > self.budget {
-            let Some((oldest, stamp)) = kept.order.pop_front() else {
-                break;
-            };
-            // Skip keys kept again since: their newer entry has its own place in the order.
-            if kept.pages.get(&oldest).is_some_and(|e| e.stamp == stamp) {
-                if let Some(gone) = kept.pages.remove(&oldest) {
-                    kept.bytes -= gone.page.footprint();
-                }
-            }
-        }
-        // Entries replaced in place leave stale keys behind: drop them once they dominate.
-        if kept.order.len() > 2 * kept.pages.len() + 64 {
-            let pages = &kept.pages;
-            kept.order
-                .retain(|(key, stamp)| pages.get(key).is_some_and(|e| e.stamp == *stamp));
-        }
+        self.pages.keep(key, (version, page), size);
     }
 }
 
@@ -205,8 +142,8 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let Some((key, version)) = key_and_version(&state, page).await else {
         return next.run(request).await;
     };
-    if let Some(page) = cache.get(key, version) {
-        return kept_response(&page, accepts_gzip(&request));
+    if let Some(kept) = cache.get(key, version) {
+        return kept_response(&kept.1, accepts_gzip(&request));
     }
     let response = next.run(request).await;
     keep_response(cache, key, version, response).await
@@ -315,29 +252,22 @@ mod tests {
         assert!(cache.get(key(1), (7, 2)).is_none(), "the list menu changed");
         assert!(cache.get(key(2), (7, 1)).is_none());
         cache.keep(key(1), (8, 1), page("eight", "N"));
-        assert_eq!(cache.get(key(1), (8, 1)).unwrap().with_nonce("x"), "eight");
+        assert_eq!(
+            cache.get(key(1), (8, 1)).unwrap().1.with_nonce("x"),
+            "eight"
+        );
         assert!(cache.get(key(1), (7, 1)).is_none());
     }
 
     #[test]
-    fn memory_stays_within_the_budget_and_the_oldest_go_first() {
+    fn pages_are_sized_by_their_footprint() {
         let one = page("twenty bytes of page", "N").footprint();
         let cache = PageCache::new(5 * one);
         for user in 0..10 {
             cache.keep(key(user), (0, 0), page("twenty bytes of page", "N"));
         }
-        let kept = cache.inner.lock().unwrap();
-        assert_eq!(kept.bytes, 5 * one);
-        assert_eq!(kept.pages.len(), 5);
-        drop(kept);
+        assert_eq!(cache.pages.usage(), (5 * one, 5));
         assert!(cache.get(key(4), (0, 0)).is_none());
         assert!(cache.get(key(5), (0, 0)).is_some());
-        // More than a quarter of the budget: not kept at all.
-        cache.keep(
-            key(42),
-            (0, 0),
-            page("this page is a good deal longer than the others", "N"),
-        );
-        assert!(cache.get(key(42), (0, 0)).is_none());
     }
 }

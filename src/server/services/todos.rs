@@ -3,10 +3,16 @@
 //! indistinguishable from one that does not exist.
 
 use crate::{
-    domain::{NewTodo, Snapshot, Todo, TodoChange, TodoId, UserId},
+    domain::{ListAndMenu, NewTodo, Snapshot, Todo, TodoChange, TodoId, UserId},
     error::AppError,
     server::{
-        db::{attachments, lists::ListRef, todos, todos::Query, Tx},
+        db::{
+            self, attachments,
+            lists::{Access, ListRef},
+            todos,
+            todos::Query,
+            Ex, Tx,
+        },
         events::{Kind, What},
         state::AppState,
     },
@@ -20,8 +26,28 @@ use super::{commit, lists};
 pub async fn snapshot(state: &AppState, user: UserId, list: ListRef) -> Result<Snapshot, AppError> {
     let mut conn = state.db.reader().await?;
     let access = lists::access(conn.ex(), user, list).await?;
-    let todos = todos::list(conn.ex(), &access, Query::default()).await?;
-    let attachments = attachments::list(conn.ex(), &access, None).await?;
+    snapshot_of(conn.ex(), access).await
+}
+
+/// A list's page: the user's lists (the menu, which names this one) and the list's snapshot,
+/// read on one connection.
+pub async fn page(state: &AppState, user: UserId, list: ListRef) -> Result<ListAndMenu, AppError> {
+    let mut conn = state.db.reader().await?;
+    let all = db::lists::all(conn.ex(), user).await?;
+    let access = all
+        .iter()
+        .find(|access| access.is(list))
+        .cloned()
+        .ok_or(AppError::ListNotFound)?;
+    Ok(ListAndMenu {
+        lists: all.iter().map(Access::view).collect(),
+        snapshot: snapshot_of(conn.ex(), access).await?,
+    })
+}
+
+async fn snapshot_of(mut ex: Ex<'_>, access: Access) -> Result<Snapshot, AppError> {
+    let todos = todos::list(ex.reborrow(), &access, Query::default()).await?;
+    let attachments = attachments::list(ex, &access, None).await?;
     Ok(Snapshot {
         list: access.view(),
         version: access.version,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::{
-    domain::{Attachment, Filter, ListId, TodoId},
+    domain::{Attachment, ListId, TodoId},
     server::kept::Kept,
 };
 
@@ -16,9 +16,9 @@ pub struct RowKey {
     pub title: String,
     pub completed: bool,
     pub list: ListId,
-    /// The address of the list's filter shown (the Inbox's differ from other lists').
+    /// The address of the list's filter shown (the Inbox's differ from other lists'): it
+    /// names the filter too.
     pub path: String,
-    pub filter: Filter,
     /// Its editor starts open (`?edit=<id>`).
     pub editing: bool,
     pub attachments: Vec<Attachment>,

@@ -30,14 +30,12 @@ fn row(entry: Entry, store: TodoStore) -> impl IntoView {
     let Some(rows) = use_context::<RowCache>() else {
         return InertElement::new(live_row(entry, store).to_html());
     };
-    let filter = store.filter_untracked();
     let key = RowKey {
         id: entry.id,
         title: entry.title.clone(),
         completed: entry.completed.get_untracked(),
         list: store.list_id(),
-        path: store.path(filter),
-        filter,
+        path: store.path(store.filter_untracked()),
         editing: store.edit_in_address(entry.id),
         attachments: store.attachments_of(entry.id),
     };

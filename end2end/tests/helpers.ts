@@ -48,17 +48,29 @@ export async function seed(request: APIRequestContext, ...titles: string[]) {
  * errors, responses of 400 and above, and failed requests. The list fills as the page runs.
  *
  * A request that the browser itself cancels because its page went away (the spec reloaded or
- * navigated: a favicon still loading, the live-update stream) is not a failure of the page:
- * it fails with `net::ERR_ABORTED` after a new page load started, and is not recorded.
+ * navigated: a favicon still loading, the live-update stream, a stream the page opened while
+ * the next page was already loading) is not a failure of the page: it fails with
+ * `net::ERR_ABORTED` while a new page is on its way, and is not kept once that page commits.
  */
 export function collectProblems(page: Page): string[] {
   const problems: string[] = [];
-  let navigations = 0;
-  const sentAt = new WeakMap<object, number>();
+  // Page loads of the main frame started, and documents it has committed to: a load that has
+  // started and not yet committed is on its way. Each request remembers its document.
+  let loadsStarted = 0;
+  let documents = 0;
+  const sentIn = new WeakMap<object, number>();
+  // Aborts reported while a load was on its way, before its document committed.
+  let abortedWhileLeaving: string[] = [];
   page.on('request', (req) => {
-    // A page load starts with its navigation request, before the old page's loads are cut.
-    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) navigations += 1;
-    sentAt.set(req, navigations);
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) loadsStarted += 1;
+    sentIn.set(req, documents);
+  });
+  page.on('framenavigated', (frame) => {
+    // A same-document navigation (history.pushState) sends no request: no new document.
+    if (frame !== page.mainFrame() || loadsStarted <= documents) return;
+    documents = loadsStarted;
+    for (const problem of abortedWhileLeaving) problems.splice(problems.indexOf(problem), 1);
+    abortedWhileLeaving = [];
   });
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') {
@@ -70,11 +82,12 @@ export function collectProblems(page: Page): string[] {
     if (res.status() >= 400) problems.push(`${res.status()} ${res.url()}`);
   });
   page.on('requestfailed', (req) => {
-    // A request sent before recording began (the stream of a page opened earlier) was sent
-    // before every navigation counted here.
-    const cutByNavigation =
-      req.failure()?.errorText === 'net::ERR_ABORTED' && (sentAt.get(req) ?? 0) < navigations;
-    if (!cutByNavigation) problems.push(`failed: ${req.url()} (${req.failure()?.errorText})`);
+    const aborted = req.failure()?.errorText === 'net::ERR_ABORTED';
+    // A request sent before recording began belongs to the document open then.
+    if (aborted && (sentIn.get(req) ?? 0) < documents) return;
+    const problem = `failed: ${req.url()} (${req.failure()?.errorText})`;
+    problems.push(problem);
+    if (aborted && loadsStarted > documents) abortedWhileLeaving.push(problem);
   });
   return problems;
 }

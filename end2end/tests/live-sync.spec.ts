@@ -159,6 +159,30 @@ test('ten tabs stay live on one stream, and another page still loads at once', a
   await api.dispose();
 });
 
+test('a tab that starts listening after a change was told catches up with it', async ({ page, context }) => {
+  await signUp(page);
+  await page.goto('/');
+  await waitForHydration(page);
+  // A second tab whose page is rendered now, but whose Wasm arrives only after the change: it
+  // starts listening once the tab holding the stream has already passed the change on.
+  const late = await context.newPage();
+  let deliver!: () => void;
+  const delivered = new Promise<void>((resolve) => (deliver = resolve));
+  await late.route(/\.wasm$/, async (route) => {
+    await delivered;
+    await route.continue();
+  });
+  await late.goto('/', { waitUntil: 'domcontentloaded' });
+  await expect(todoItems(late)).toHaveCount(0);
+
+  const added = await page.request.post('/fn/todos/add', { form: { title: 'made while it loaded' } });
+  expect(added.ok()).toBeTruthy();
+  await expect(labels(page)).toHaveText(['made while it loaded']);
+  deliver();
+  await waitForHydration(late);
+  await expect(labels(late)).toHaveText(['made while it loaded']);
+});
+
 test.describe('own servers', () => {
   // These specs start Tick processes of their own, beside the configured one.
   test.describe.configure({ timeout: 60_000 });

@@ -8,6 +8,12 @@
 //! Web Lock `tick-events-{list}` (for as long as it lives) opens it and passes every event to the other tabs
 //! over a BroadcastChannel. When that tab closes, the lock passes to another, which opens the
 //! stream again. Without Web Locks (an insecure origin), each tab opens its own.
+//!
+//! A tab that starts listening may have missed a change told before it did (it was rendered
+//! just before): it says `hello`, and the holder answers with the newest version it heard. A
+//! tab that takes the stream over tells the others its version too.
+
+use std::{cell::Cell, rc::Rc};
 
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
@@ -41,18 +47,27 @@ fn function(handler: impl FnMut(JsValue) -> JsValue + 'static) -> js_sys::Functi
     Handler::new(handler).into_js_value().unchecked_into()
 }
 
+/// The newest version this tab's stream told of; set only in the tab that holds the stream.
+type Newest = Rc<Cell<Option<i64>>>;
+
 /// Starts listening: as the stream's holder when this tab gets the lock, and to the holder's
 /// messages meanwhile.
 pub fn start(store: TodoStore) {
     let name = name(store);
     let channel = BroadcastChannel::new(&name).ok();
+    let newest = Newest::default();
     if let Some(channel) = &channel {
+        let (answer, newest) = (channel.clone(), newest.clone());
         channel.set_onmessage(Some(&function(move |ev| {
             if let Some(text) = ev.unchecked_into::<MessageEvent>().data().as_string() {
-                heard(store, &text);
+                match (text.as_str(), newest.get()) {
+                    ("hello", Some(version)) => tell(&answer, &format!("change:{version}")),
+                    _ => heard(store, &text),
+                }
             }
             JsValue::UNDEFINED
         })));
+        tell(channel, "hello");
     }
     let locks = js_sys::Reflect::get(&window().navigator(), &JsValue::from_str("locks"))
         .ok()
@@ -65,14 +80,19 @@ pub fn start(store: TodoStore) {
             let mut channel = Some(channel);
             let hold = function(move |_lock| {
                 if let Some(channel) = channel.take() {
-                    open(store, channel);
+                    open(store, channel, newest.clone());
                 }
                 js_sys::Promise::new(&mut |_, _| {}).into()
             });
             let _ = locks.request(&name, &hold);
         }
-        None => open(store, None),
+        None => open(store, None, newest),
     }
+}
+
+/// Posts `message` to the other tabs.
+fn tell(channel: &BroadcastChannel, message: &str) {
+    let _ = channel.post_message(&JsValue::from_str(message));
 }
 
 /// A message from the stream or another tab: `change:N`, `resync:N` or `revoked:`.
@@ -87,30 +107,33 @@ fn heard(store: TodoStore, message: &str) {
 }
 
 /// Opens the stream and passes what it hears to this tab's store and to `channel`.
-fn open(store: TodoStore, channel: Option<BroadcastChannel>) {
-    let url = format!(
-        "{EVENTS}?list={}&since={}",
-        store.list_id(),
-        store.version()
-    );
+fn open(store: TodoStore, channel: Option<BroadcastChannel>, newest: Newest) {
+    let version = store.version();
+    newest.set(newest.get().max(Some(version)));
+    // Tabs that were behind this one when it took the stream over catch up now.
+    if let Some(channel) = &channel {
+        tell(channel, &format!("change:{version}"));
+    }
+    let url = format!("{EVENTS}?list={}&since={version}", store.list_id());
     let Ok(source) = EventSource::new(&url) else {
         return;
     };
     for kind in ["change", "resync", "revoked"] {
-        let channel = channel.clone();
+        let (channel, newest) = (channel.clone(), newest.clone());
         let this = source.clone();
         let relay = function(move |ev| {
             // Nothing more will come for this list: no reconnecting either.
             if kind == "revoked" {
                 this.close();
             }
-            let message = format!(
-                "{kind}:{}",
-                ev.unchecked_into::<MessageEvent>().last_event_id()
-            );
+            let id = ev.unchecked_into::<MessageEvent>().last_event_id();
+            if let Ok(version) = id.parse() {
+                newest.set(Some(version));
+            }
+            let message = format!("{kind}:{id}");
             heard(store, &message);
             if let Some(channel) = &channel {
-                let _ = channel.post_message(&JsValue::from_str(&message));
+                tell(channel, &message);
             }
             JsValue::UNDEFINED
         });
@@ -123,9 +146,10 @@ fn open(store: TodoStore, channel: Option<BroadcastChannel>) {
         function(move |_| {
             if source.ready_state() == EventSource::CLOSED {
                 let mut channel = Some(channel.clone());
+                let newest = newest.clone();
                 let again = function(move |_| {
                     if let Some(channel) = channel.take() {
-                        open(store, channel);
+                        open(store, channel, newest.clone());
                     }
                     JsValue::UNDEFINED
                 });

@@ -5,6 +5,7 @@ import {
   logIn,
   PNG,
   secondBrowser,
+  seed,
   signUp,
   todoItems,
   todoTitles as labels,
@@ -175,8 +176,7 @@ test('a tab that starts listening after a change was told catches up with it', a
   await late.goto('/', { waitUntil: 'domcontentloaded' });
   await expect(todoItems(late)).toHaveCount(0);
 
-  const added = await page.request.post('/fn/todos/add', { form: { title: 'made while it loaded' } });
-  expect(added.ok()).toBeTruthy();
+  await seed(page.request, 'made while it loaded');
   await expect(labels(page)).toHaveText(['made while it loaded']);
   deliver();
   await waitForHydration(late);

@@ -44,6 +44,18 @@ fn render(snapshot: &Snapshot, filter: Filter, editing: Option<TodoId>, rows: Ro
     })
 }
 
+/// A to-do at position `id` of its list.
+fn todo(id: i64, title: String, completed: bool) -> Todo {
+    Todo {
+        id: TodoId(id),
+        title,
+        completed,
+        order: id,
+        created_at: Timestamp(0),
+        updated_at: Timestamp(0),
+    }
+}
+
 fn attachment(id: i64, todo_id: i64, file_name: String, image: bool) -> Attachment {
     Attachment {
         id,
@@ -86,14 +98,7 @@ prop_compose! {
                     let n = attachments.len() as i64 + 1;
                     attachments.push(attachment(n, id, name.clone(), f % 2 == 0));
                 }
-                Todo {
-                    id: TodoId(id),
-                    title,
-                    completed,
-                    order: id,
-                    created_at: Timestamp(0),
-                    updated_at: Timestamp(0),
-                }
+                todo(id, title, completed)
             })
             .collect();
         let list = ListView {
@@ -172,14 +177,7 @@ fn a_row_says_what_its_to_do_is() {
             inbox: true,
         },
         version: 1,
-        todos: vec![Todo {
-            id: TodoId(7),
-            title: "Buy <milk> & \"eggs\"".to_owned(),
-            completed: true,
-            order: 1,
-            created_at: Timestamp(0),
-            updated_at: Timestamp(0),
-        }],
+        todos: vec![todo(7, "Buy <milk> & \"eggs\"".to_owned(), true)],
         attachments: vec![attachment(1, 7, "photo.png".to_owned(), true)],
     };
     let html = render(

@@ -41,7 +41,13 @@ pub const CACHE_STATUS: HeaderName = HeaderName::from_static("x-tick-page-cache"
 
 /// Kept pages, each with the versions it was rendered at, within a budget of bytes.
 pub struct PageCache {
-    pages: Kept<Key, (Version, Page)>,
+    pages: Kept<Key, KeptPage>,
+}
+
+/// A page and the versions it was rendered at.
+struct KeptPage {
+    version: Version,
+    page: Page,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,13 +92,13 @@ impl PageCache {
         }
     }
 
-    fn get(&self, key: Key, version: Version) -> Option<Arc<(Version, Page)>> {
-        self.pages.get(&key).filter(|kept| kept.0 == version)
+    fn get(&self, key: Key, version: Version) -> Option<Arc<KeptPage>> {
+        self.pages.get(&key).filter(|kept| kept.version == version)
     }
 
     fn keep(&self, key: Key, version: Version, page: Page) {
         let size = page.footprint();
-        self.pages.keep(key, (version, page), size);
+        self.pages.keep(key, KeptPage { version, page }, size);
     }
 }
 
@@ -143,7 +149,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     };
     if let Some(kept) = cache.get(key, version) {
-        return kept_response(&kept.1, accepts_gzip(&request));
+        return kept_response(&kept.page, accepts_gzip(&request));
     }
     let response = next.run(request).await;
     keep_response(cache, key, version, response).await
@@ -253,7 +259,7 @@ mod tests {
         assert!(cache.get(key(2), (7, 1)).is_none());
         cache.keep(key(1), (8, 1), page("eight", "N"));
         assert_eq!(
-            cache.get(key(1), (8, 1)).unwrap().1.with_nonce("x"),
+            cache.get(key(1), (8, 1)).unwrap().page.with_nonce("x"),
             "eight"
         );
         assert!(cache.get(key(1), (7, 1)).is_none());
